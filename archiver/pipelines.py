@@ -1,0 +1,165 @@
+"""Item pipelines: validate each record, drop duplicates, store it durably as JSON Lines.
+
+Order (settings.ITEM_PIPELINES): ValidatePipeline → DeduplicatePipeline → JsonlStorePipeline.
+The store commits in batches: WARC sync, JSONL fsync, then the state database marks the
+batch's articles archived. A run killed between commits loses no capture: the next run
+repairs the leftover files and keeps every line whose capture is whole.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+from twisted.internet import task
+
+from archiver.capture import get_writer
+from archiver.capture.reader import open_record
+from archiver.capture.recovery import repair_directory
+from archiver.items import ArticleRecord, WarcPointer
+from archiver.jsonl import JsonlWriter, repair_leftovers
+from archiver.schema import RecordInvalid, validate_record
+from archiver.state import CrawlState, get_state
+
+logger = logging.getLogger(__name__)
+
+
+class ValidatePipeline:
+    """Drops (and counts) a record that does not match the JSON Schema of schema_version 1.
+    Reads no settings."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: ArticleRecord) -> ArticleRecord:
+        try:
+            validate_record(item.to_dict())
+        except RecordInvalid as exc:
+            self.crawler.stats.inc_value("archiver/records/invalid")  # type: ignore[union-attr]
+            get_state(self.crawler).record_failure(
+                item.url, kind="parse", status=None, reason=f"invalid record: {exc}"
+            )
+            raise DropItem(f"Invalid record for {item.url}: {exc}") from exc
+        return item
+
+
+class DeduplicatePipeline:
+    """Drops a record whose article is already archived, by this run or an earlier one
+    (two URLs that redirect to one article). Reads no settings."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.seen: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DeduplicatePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: ArticleRecord) -> ArticleRecord:
+        if item.url in self.seen or get_state(self.crawler).is_archived(item.url):
+            self.crawler.stats.inc_value("archiver/records/duplicate")  # type: ignore[union-attr]
+            raise DropItem(f"Duplicate record for {item.url}", log_level="INFO")
+        self.seen.add(item.url)
+        return item
+
+
+class JsonlStorePipeline:
+    """Writes records to ``<ARCHIVE_OUTPUT_DIR>/jsonl/<run id>.jsonl`` and commits them.
+
+    Settings: ``ARCHIVE_OUTPUT_DIR``, ``ARCHIVE_COMMIT_ITEMS`` (records per commit),
+    ``ARCHIVE_COMMIT_SECONDS`` (longest time a record waits for its commit).
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        self.crawler = crawler
+        self.output = Path(settings.get("ARCHIVE_OUTPUT_DIR", "output"))
+        self.commit_items = max(1, settings.getint("ARCHIVE_COMMIT_ITEMS", 50))
+        self.commit_seconds = settings.getfloat("ARCHIVE_COMMIT_SECONDS", 10.0)
+        self.writer: JsonlWriter | None = None
+        self.pending: list[dict[str, Any]] = []
+        self.last_commit = time.monotonic()
+        self.timer = task.LoopingCall(self.commit_if_due)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> JsonlStorePipeline:
+        return cls(crawler)
+
+    @property
+    def state(self) -> CrawlState:
+        return get_state(self.crawler)
+
+    def open_spider(self) -> None:
+        self.recover()
+        self.writer = JsonlWriter(self.output / "jsonl", f"ARCHIVER-{self.state.run_id}")
+        self.timer.start(max(self.commit_seconds, 0.5), now=False)
+
+    def process_item(self, item: ArticleRecord) -> ArticleRecord:
+        assert self.writer is not None
+        record = item.to_dict()
+        self.writer.write(record)
+        self.pending.append(record)
+        self.crawler.stats.inc_value("archiver/records/written")  # type: ignore[union-attr]
+        if len(self.pending) >= self.commit_items:
+            self.commit()
+        return item
+
+    def close_spider(self) -> None:
+        if self.timer.running:
+            self.timer.stop()
+        self.commit()
+        if self.writer is not None:
+            self.writer.close()
+
+    def commit_if_due(self) -> None:
+        if self.pending and time.monotonic() - self.last_commit >= self.commit_seconds:
+            self.commit()
+
+    def commit(self) -> None:
+        """Captures first, then records, then the state: each step only vouches for the
+        ones before it."""
+        self.last_commit = time.monotonic()
+        if not self.pending or self.writer is None:
+            return
+        warc_writer = get_writer(self.crawler)
+        if warc_writer is not None:
+            warc_writer.sync()
+        self.writer.sync()
+        self.state.add_articles((record, self.writer.filename) for record in self.pending)
+        self.pending.clear()
+
+    # --- recovery after an interrupted run -------------------------------------------------
+
+    def recover(self) -> None:
+        """Repair what a killed run left: WARC files first (records point into them), then
+        JSONL files, then tell the state about records that were written but not committed."""
+        repair_directory(self.output / "warc")
+        repairs = repair_leftovers(self.output / "jsonl", self.vouch_for)
+        for repair in repairs:
+            uncommitted = [r for r in repair.kept if not self.state.is_archived(r["url"])]
+            self.state.add_articles((record, repair.path.name) for record in uncommitted)
+
+    def vouch_for(self, jsonl_name: str, record: dict[str, Any]) -> bool:
+        """Keep a leftover line if the state already has it from this very file, or if the
+        state has no record of its article yet and its capture opens."""
+        holder = self.state.jsonl_file_of(record.get("url", ""))
+        if holder is not None:
+            return holder == jsonl_name
+        return self.capture_opens(record)
+
+    def capture_opens(self, record: dict[str, Any]) -> bool:
+        try:
+            pointer = WarcPointer(**record["warc"])
+            warc_record = open_record(self.output / "warc", pointer)
+            return bool(warc_record.rec_headers.get_header("WARC-Record-ID") == pointer.record_id)
+        except (OSError, KeyError, TypeError, ValueError) as exc:
+            logger.info("Dropping a leftover record whose capture does not open: %s", exc)
+            return False

@@ -1,0 +1,67 @@
+"""Project settings: polite defaults for the real site, component order, ARCHIVE_* settings.
+
+Anything here can be overridden on the command line with ``-s NAME=VALUE`` (Scrapy gives the
+command line priority over project settings).
+"""
+
+from __future__ import annotations
+
+from archiver import __version__
+
+BOT_NAME = "archiver"
+SPIDER_MODULES = ["archiver.spiders"]
+NEWSPIDER_MODULE = "archiver.spiders"
+
+# --- Output -------------------------------------------------------------------------------
+ARCHIVE_OUTPUT_DIR = "output"  # root: warc/, jsonl/, state.sqlite3, reports/
+ARCHIVE_WARC_ENABLED = True
+ARCHIVE_WARC_PREFIX = "ARCHIVER"
+ARCHIVE_WARC_MAX_SIZE = 1_000_000_000  # bytes; a WARC file rolls over past this
+ARCHIVE_WARC_GZIP_LEVEL = 6
+ARCHIVE_COMMIT_ITEMS = 50  # records per durable commit (WARC sync, JSONL fsync, state)
+ARCHIVE_COMMIT_SECONDS = 10.0  # ... or at least this often
+ARCHIVE_FULL_WALK = False  # True: page every listing to its end even when nothing is new
+
+# --- Politeness: a slow, honest crawler of one public site -----------------------------------
+USER_AGENT = (
+    f"archiver/{__version__} (archival crawler for research on the ASHARQ AL-AWSAT English "
+    "Archive; Scrapy)"
+)
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 4
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 60
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+REDIRECT_MAX_TIMES = 10
+COOKIES_ENABLED = False  # a public archive needs none; fewer variants of each capture
+
+# --- Safety: turn off what a crawler of one public site does not need ------------------------
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024  # also caps decompressed size (gzip/brotli bombs)
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+
+# --- Components ----------------------------------------------------------------------------
+DOWNLOADER_MIDDLEWARES = {
+    # Before RobotsTxtMiddleware (100): an out-of-scope URL is refused before anything else.
+    "archiver.downloadermiddlewares.scope.ScopeMiddleware": 50,
+}
+EXTENSIONS = {
+    "archiver.capture.extension.WarcCaptureExtension": 0,
+}
+ITEM_PIPELINES = {
+    "archiver.pipelines.ValidatePipeline": 100,
+    "archiver.pipelines.DeduplicatePipeline": 200,
+    "archiver.pipelines.JsonlStorePipeline": 300,
+}
+
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,220 @@
+"""The ``archive`` spider: discovery and navigation of the archive, nothing else.
+
+Discovery starts at the site root (SITE.md): the navigation menu's category links, nested
+sub-menus included, each category listing paged to its last page ("« Older Entries"), the
+article links of every listing entry; and sitemaps, from robots.txt ``Sitemap:`` lines and
+the usual WordPress locations, where the site has them. Every article URL is put in its one
+canonical form before it is requested, so share links, fragments and trailing-slash variants
+cost no extra request. Extraction belongs to ``archiver.parsers``; storage to the pipelines.
+
+Arguments: ``-a base_url=http://127.0.0.1:8000`` crawls a mirror with the same URL scheme
+(the crawl then stays on that scheme, host and port); ``-a full_walk=1`` pages every
+listing to its end even where an earlier run already archived everything on it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.http import Response, TextResponse
+from scrapy.robotstxt import RobotParser
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import Sitemap
+from twisted.python.failure import Failure
+
+from archiver.capture import CAPTURE_META_KEY
+from archiver.items import ArticleRecord, Capture
+from archiver.parsers import LayoutError, category_links, parse_article, parse_listing
+from archiver.state import CrawlState, get_state
+from archiver.urls import (
+    DEFAULT_BASE_URL,
+    PageKind,
+    canonical_url,
+    is_category_listing,
+    normalize_base_url,
+    page_kind,
+    site_key,
+)
+
+logger = logging.getLogger(__name__)
+
+KIND_META_KEY = "archiver_kind"
+WALK_META_KEY = "archiver_walk"  # the first page of the category listing being paged
+USUAL_SITEMAPS = ("/wp-sitemap.xml", "/sitemap.xml", "/sitemap_index.xml")
+# Articles first: each one finishes (capture, record) soon after its listing is read, so the
+# queue stays short and an interrupted run has archived whole articles, not just listings.
+_PRIORITY = {PageKind.ARTICLE: 20, PageKind.SITEMAP: 10, PageKind.LISTING: 0}
+
+
+class ArchiveSpider(Spider):
+    """Crawls the archive's listings, sitemaps and articles; yields ``ArticleRecord`` items."""
+
+    name = "archive"
+
+    def __init__(
+        self, base_url: str = DEFAULT_BASE_URL, full_walk: str | bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self.site = normalize_base_url(base_url)
+        self.allowed_domains = [urlsplit(self.site).hostname or ""]
+        self.full_walk = str(full_walk).lower() in ("1", "true", "yes")
+        self.robots_sitemaps: list[str] = []
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ArchiveSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        assert isinstance(spider, ArchiveSpider)
+        spider.full_walk = spider.full_walk or crawler.settings.getbool("ARCHIVE_FULL_WALK")
+        crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
+        return spider
+
+    @property
+    def state(self) -> CrawlState:
+        return get_state(self.crawler)
+
+    async def start(self) -> AsyncIterator[Any]:
+        yield self.request(self.site + "/", PageKind.ROOT, self.parse_root)
+        for failure in self.state.failures(kinds=("listing", "article", "sitemap")):
+            # Pages that failed in an earlier run are tried again (a listing's walk resumes).
+            yield from self.follow(failure.url)
+
+    def robots_parsed(self, robotparser: RobotParser, request: Request) -> None:
+        """Keep robots.txt's ``Sitemap:`` lines (Scrapy's middleware fetched it once)."""
+        parser = getattr(robotparser, "rp", None)  # Protego, Scrapy's default parser
+        self.robots_sitemaps = list(getattr(parser, "sitemaps", None) or [])
+
+    # --- callbacks -------------------------------------------------------------------------
+
+    def parse_root(self, response: Response) -> Iterator[Request]:
+        if isinstance(response, TextResponse):
+            for url in category_links(response.text, response.url):
+                yield from self.follow(url)
+        for url in [*self.robots_sitemaps, *(self.site + path for path in USUAL_SITEMAPS)]:
+            yield from self.follow(url)
+
+    def parse_listing(self, response: Response) -> Iterator[Request]:
+        if not isinstance(response, TextResponse):
+            self.count_skip(response, "listing is not text")
+            return
+        listing = parse_listing(response.text, response.url)
+        new = 0
+        for entry in listing.entries:
+            for request in self.follow(entry.url):
+                new += 1
+                yield request
+        yield from self.next_listing_page(response, listing.next_page, new)
+
+    def next_listing_page(
+        self, response: Response, next_page: str | None, new: int
+    ) -> Iterator[Request]:
+        walk = response.meta.get(WALK_META_KEY)
+        if next_page is None:
+            if walk:
+                self.state.mark_walk_completed(walk)
+            return
+        if new == 0 and walk and not self.full_walk and self.state.walk_completed(walk):
+            # Newest first: a page with nothing new, in a category walked to its end before,
+            # means the rest is archived too. A walk never finished keeps going.
+            self.crawler.stats.inc_value("archiver/listings/walk_stopped_early")
+            return
+        yield from self.follow(next_page, walk=walk)
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        body = response.body
+        if body[:2] == b"\x1f\x8b":  # a .xml.gz sitemap; gunzip caps the expanded size
+            body = gunzip(body, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+        sitemap = Sitemap(body)
+        for entry in sitemap:
+            loc = entry.get("loc")
+            if not loc:
+                continue
+            if sitemap.type == "sitemapindex" or page_kind(loc) is not PageKind.SITEMAP:
+                yield from self.follow(loc)
+
+    def parse_article(self, response: Response) -> Iterator[ArticleRecord]:
+        url = canonical_url(response.url)
+        capture = response.meta.get(CAPTURE_META_KEY)
+        if not isinstance(capture, Capture):
+            self.count_skip(response, "no WARC capture for the response (is capture enabled?)")
+            return
+        if not isinstance(response, TextResponse):
+            self.count_skip(response, "article response is not text")
+            return
+        try:
+            content = parse_article(response.text, response.url)
+        except LayoutError as exc:
+            self.count_skip(response, f"layout not recognised: {exc}")
+            return
+        self.crawler.stats.inc_value("archiver/articles/parsed")
+        yield ArticleRecord.build(content, url=url, capture=capture)
+
+    # --- requests and failures -------------------------------------------------------------
+
+    def follow(self, url: str, *, walk: str | None = None) -> Iterator[Request]:
+        """A request for a site URL in canonical form, routed by its kind; nothing otherwise."""
+        url = canonical_url(url)
+        if site_key(url) != site_key(self.site):
+            self.crawler.stats.inc_value("archiver/links/out_of_scope")
+            return
+        kind = page_kind(url)
+        if kind is PageKind.ARTICLE:
+            if self.state.is_archived(url):
+                self.crawler.stats.inc_value("archiver/articles/already_archived")
+            else:
+                yield self.request(url, kind, self.parse_article)
+        elif kind is PageKind.SITEMAP:
+            yield self.request(url, kind, self.parse_sitemap)
+        elif kind is PageKind.LISTING and is_category_listing(url):
+            first_page = walk or _first_page(url)
+            yield self.request(url, kind, self.parse_listing, walk=first_page)
+
+    def request(
+        self,
+        url: str,
+        kind: PageKind,
+        callback: Callable[[Response], Any],
+        *,
+        walk: str | None = None,
+    ) -> Request:
+        meta = {KIND_META_KEY: kind.value, WALK_META_KEY: walk}
+        return Request(
+            url,
+            callback=callback,
+            errback=self.on_error,
+            meta=meta,
+            priority=_PRIORITY.get(kind, 0),
+        )
+
+    def on_error(self, failure: Failure) -> None:
+        request: Request = failure.request  # type: ignore[attr-defined]
+        kind = request.meta.get(KIND_META_KEY, "other")
+        status = failure.value.response.status if failure.check(HttpError) else None
+        if kind == PageKind.SITEMAP and status in (404, 410):
+            self.crawler.stats.inc_value("archiver/sitemaps/absent")
+            logger.info("No sitemap at %s (HTTP %s)", request.url, status)
+            return
+        reason = f"HTTP {status}" if status else f"{type(failure.value).__name__}: {failure.value}"
+        self.crawler.stats.inc_value(f"archiver/failed/{kind}")
+        logger.warning("Failed to archive %s %s: %s", kind, request.url, reason)
+        self.state.record_failure(request.url, kind=kind, status=status, reason=reason)
+
+    def count_skip(self, response: Response, reason: str) -> None:
+        """A fetched page that yields no record: logged, counted, kept for the report."""
+        kind = response.meta.get(KIND_META_KEY, "other")
+        self.crawler.stats.inc_value(f"archiver/skipped/{kind}")
+        logger.warning("No record from %s %s: %s", kind, response.url, reason)
+        self.state.record_failure(
+            canonical_url(response.url), kind="parse", status=response.status, reason=reason
+        )
+
+
+def _first_page(listing_url: str) -> str:
+    """``/category/x/page/7`` → ``/category/x``: the walk a listing page belongs to."""
+    head, sep, _ = listing_url.partition("/page/")
+    return head if sep else listing_url

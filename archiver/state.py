@@ -1,0 +1,189 @@
+"""The crawl-state database (SQLite in the output directory): what is archived, what failed.
+
+One file, ``<ARCHIVE_OUTPUT_DIR>/state.sqlite3``, outlives every run: a later run asks it
+which articles are already archived (so it neither re-fetches nor re-writes them), which
+pages failed (so it retries them) and which category walks once reached their last page (so
+an incremental run can stop paging at the first page with nothing new).
+
+An article row is written only in the same commit that follows a WARC sync and a JSONL
+fsync (see ``archiver.pipelines.JsonlStorePipeline``): a row here means its record and its
+capture are on disk.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+import weakref
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+STATE_FILENAME = "state.sqlite3"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    url TEXT PRIMARY KEY,          -- canonical article URL (the record's url)
+    post_id INTEGER,
+    jsonl_file TEXT NOT NULL,      -- file under jsonl/ holding the record
+    warc_filename TEXT NOT NULL,   -- the record's warc pointer
+    warc_offset INTEGER NOT NULL,
+    warc_length INTEGER NOT NULL,
+    record_id TEXT NOT NULL,
+    payload_digest TEXT NOT NULL,
+    fetched_at TEXT NOT NULL,
+    run_id TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS failures (
+    url TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,            -- root, listing, article, sitemap, robots
+    status INTEGER,                -- HTTP status, NULL for network errors and parse failures
+    reason TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 1,
+    run_id TEXT NOT NULL,
+    last_seen TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS walks (
+    listing TEXT PRIMARY KEY,      -- a category listing's first page
+    run_id TEXT NOT NULL,
+    completed_at TEXT NOT NULL     -- when a walk of it last reached its last page
+);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A page that could not be archived, as the run report lists it."""
+
+    url: str
+    kind: str
+    status: int | None
+    reason: str
+    attempts: int
+
+
+class CrawlState:
+    """A thin, typed face on the state database; every write commits at once."""
+
+    def __init__(self, path: Path, run_id: str) -> None:
+        self.path = path
+        self.run_id = run_id  # this run's id, stamped on every row it writes
+        self._db = sqlite3.connect(path, isolation_level=None)
+        # WAL: readers never block the writer; FULL: a commit survives power loss.
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def is_archived(self, url: str) -> bool:
+        row = self._db.execute("SELECT 1 FROM articles WHERE url = ?", (url,)).fetchone()
+        return row is not None
+
+    def archived_count(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def add_articles(self, records: Iterable[tuple[dict[str, Any], str]]) -> None:
+        """Mark (record as written, jsonl file name) pairs archived and clear their failures,
+        in one transaction."""
+        rows = [_article_row(record, jsonl_file, self.run_id) for record, jsonl_file in records]
+        with self._transaction():
+            self._db.executemany(
+                "INSERT OR IGNORE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+            )
+            self._db.executemany("DELETE FROM failures WHERE url = ?", [(r[0],) for r in rows])
+
+    def jsonl_files(self) -> set[str]:
+        return {r[0] for r in self._db.execute("SELECT DISTINCT jsonl_file FROM articles")}
+
+    def jsonl_file_of(self, url: str) -> str | None:
+        """The JSONL file holding the article's record, or None if it is not archived."""
+        row = self._db.execute("SELECT jsonl_file FROM articles WHERE url = ?", (url,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def record_failure(self, url: str, *, kind: str, status: int | None, reason: str) -> None:
+        self._db.execute(
+            "INSERT INTO failures (url, kind, status, reason, run_id, last_seen)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET"
+            " kind = excluded.kind, status = excluded.status, reason = excluded.reason,"
+            " run_id = excluded.run_id, last_seen = excluded.last_seen,"
+            " attempts = failures.attempts + 1",
+            (url, kind, status, reason, self.run_id, _now()),
+        )
+
+    def clear_failure(self, url: str) -> None:
+        self._db.execute("DELETE FROM failures WHERE url = ?", (url,))
+
+    def failures(self, *, kinds: Iterable[str] | None = None) -> Iterator[Failure]:
+        query = "SELECT url, kind, status, reason, attempts FROM failures ORDER BY url"
+        for url, kind, status, reason, attempts in self._db.execute(query):
+            if kinds is None or kind in kinds:
+                yield Failure(url, kind, status, reason, attempts)
+
+    def walk_completed(self, listing: str) -> bool:
+        row = self._db.execute("SELECT 1 FROM walks WHERE listing = ?", (listing,)).fetchone()
+        return row is not None
+
+    def mark_walk_completed(self, listing: str) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO walks VALUES (?, ?, ?)", (listing, self.run_id, _now())
+        )
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        self._db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def _article_row(record: dict[str, Any], jsonl_file: str, run_id: str) -> tuple[object, ...]:
+    warc = record["warc"]
+    return (
+        record["url"],
+        record["post_id"],
+        jsonl_file,
+        warc["filename"],
+        warc["offset"],
+        warc["length"],
+        warc["record_id"],
+        record["payload_digest"],
+        record["fetched_at"],
+        run_id,
+    )
+
+
+def new_run_id() -> str:
+    """A sortable, unique run id: 17-digit UTC timestamp and a random token."""
+    stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")[:17]
+    return f"{stamp}-{secrets.token_hex(4)}"
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+_STATES: weakref.WeakKeyDictionary[Crawler, CrawlState] = weakref.WeakKeyDictionary()
+
+
+def get_state(crawler: Crawler) -> CrawlState:
+    """The crawl's one CrawlState, opened on first use under ARCHIVE_OUTPUT_DIR."""
+    state = _STATES.get(crawler)
+    if state is None:
+        output = Path(crawler.settings.get("ARCHIVE_OUTPUT_DIR", "output"))
+        output.mkdir(parents=True, exist_ok=True)
+        state = _STATES[crawler] = CrawlState(output / STATE_FILENAME, new_run_id())
+    return state
