@@ -65,9 +65,7 @@ class Repair:
     dropped_lines: int = 0
 
 
-def repair_leftovers(
-    directory: Path, keep: Callable[[str, dict[str, Any]], bool]
-) -> list[Repair]:
+def repair_leftovers(directory: Path, keep: Callable[[str, dict[str, Any]], bool]) -> list[Repair]:
     """Repair every ``*.jsonl.open`` in ``directory``.
 
     ``keep(final_name, record)`` decides for each whole, parseable line; partial or broken

@@ -87,9 +87,13 @@ def page_kind(url: str) -> PageKind:
         return PageKind.SITEMAP
     if segments[0] in ("category", "tag", "author"):
         return PageKind.LISTING
-    if len(segments) == 3 and segments[0] not in _RESERVED_FIRST_SEGMENTS:
-        if all(_SLUG.match(s) for s in segments) and "." not in segments[-1]:
-            return PageKind.ARTICLE
+    if (
+        len(segments) == 3
+        and segments[0] not in _RESERVED_FIRST_SEGMENTS
+        and all(_SLUG.match(s) for s in segments)
+        and "." not in segments[-1]
+    ):
+        return PageKind.ARTICLE
     return PageKind.OTHER
 
 

@@ -68,7 +68,7 @@ def _check_gzip_to_the_end(path: Path) -> None:
 def _check_with_warcio(path: Path) -> None:
     warcio = Path(sys.executable).with_name("warcio")
     result = subprocess.run(
-        [str(warcio), "check", str(path)], capture_output=True, text=True, timeout=120
+        [str(warcio), "check", str(path)], check=False, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, f"warcio check {path.name}: {result.stdout}{result.stderr}"
 
@@ -117,4 +117,3 @@ def check_pointer(output: Path, record: dict[str, Any]) -> None:
     assert headers.get_header("WARC-Record-ID") == pointer["record_id"]
     assert headers.get_header("WARC-Target-URI") == record["url"]
     assert headers.get_header("WARC-Payload-Digest") == record["payload_digest"]
-

@@ -23,7 +23,12 @@ def run_crawl(base_url: str, output: Path, *args: str, **settings: str) -> Crawl
     """Crawl the replica at ``base_url`` into ``output``; the log goes to output/../crawl.log."""
     command = crawl_command(base_url, output, LOG_LEVEL="INFO", **settings) + list(args)
     result = subprocess.run(
-        command, env=scrapy_env(), capture_output=True, text=True, timeout=CRAWL_TIMEOUT
+        command,
+        check=False,
+        env=scrapy_env(),
+        capture_output=True,
+        text=True,
+        timeout=CRAWL_TIMEOUT,
     )
     log = result.stdout + result.stderr
     (output.parent / f"{output.name}-crawl.log").write_text(log, encoding="utf-8")

@@ -82,7 +82,8 @@ class ArchiveSpider(Spider):
         yield self.request(self.site + "/", PageKind.ROOT, self.parse_root)
         for failure in self.state.failures(kinds=("listing", "article", "sitemap")):
             # Pages that failed in an earlier run are tried again (a listing's walk resumes).
-            yield from self.follow(failure.url)
+            for request in self.follow(failure.url):
+                yield request
 
     def robots_parsed(self, robotparser: RobotParser, request: Request) -> None:
         """Keep robots.txt's ``Sitemap:`` lines (Scrapy's middleware fetched it once)."""
