@@ -28,8 +28,8 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
-from archiver.capture import CAPTURE_META_KEY
-from archiver.items import ArticleRecord, Capture
+from archiver.capture.extension import capture_for
+from archiver.items import ArticleRecord
 from archiver.parsers import LayoutError, category_links, parse_article, parse_listing
 from archiver.state import CrawlState, get_state
 from archiver.urls import (
@@ -140,8 +140,8 @@ class ArchiveSpider(Spider):
 
     def parse_article(self, response: Response) -> Iterator[ArticleRecord]:
         url = canonical_url(response.url)
-        capture = response.meta.get(CAPTURE_META_KEY)
-        if not isinstance(capture, Capture):
+        capture = capture_for(response)
+        if capture is None:
             self.count_skip(response, "no WARC capture for the response (is capture enabled?)")
             return
         if not isinstance(response, TextResponse):

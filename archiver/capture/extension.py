@@ -1,0 +1,183 @@
+"""The Scrapy extension that writes every HTTP exchange of the crawl to WARC.
+
+It listens to ``response_downloaded``, which the downloader sends right after the download
+handler returns and before any downloader middleware's ``process_response``: robots.txt,
+sitemaps, redirects and retries are all seen, with the body still as the server encoded it.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Self
+from urllib.parse import urlsplit
+
+from scrapy import Request, Spider, signals
+from scrapy.exceptions import CloseSpider, NotConfigured
+from scrapy.http import Response
+from scrapy.utils.defer import deferred_from_coro
+
+from archiver.capture import CAPTURE_META_KEY
+from archiver.capture.records import exchange_from_scrapy
+from archiver.capture.recovery import RepairResult, repair_directory
+from archiver.capture.writer import WarcFileWriter
+from archiver.items import Capture
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+CLOSE_REASON = "warc_write_error"
+ARCHIVED_SCHEMES = frozenset({"http", "https"})
+
+
+class WarcCaptureExtension:
+    """Writes each downloaded response, and the request that fetched it, to WARC.
+
+    Settings read in ``from_crawler``:
+
+    - ``ARCHIVE_WARC_ENABLED`` (default True): False switches the extension off.
+    - ``ARCHIVE_OUTPUT_DIR`` (default "output"): files go to ``<dir>/warc/``.
+    - ``ARCHIVE_WARC_PREFIX`` (default "ARCHIVER"): first part of every file name.
+    - ``ARCHIVE_WARC_MAX_SIZE`` (default 1_000_000_000 bytes): a file rolls over past this.
+    - ``ARCHIVE_WARC_GZIP_LEVEL`` (default 6): zlib level of each record's gzip member.
+    - ``ARCHIVE_WARC_OPERATOR``, ``ARCHIVE_WARC_DESCRIPTION`` (optional): warcinfo fields.
+    - ``USER_AGENT``, ``ROBOTSTXT_OBEY``: recorded in warcinfo as the crawl's policy.
+
+    The response's ``Capture`` goes to ``request.meta[CAPTURE_META_KEY]`` (the spider reads it
+    as ``response.meta[CAPTURE_META_KEY]``, or better ``capture_for(response)``). A failed
+    write is logged with the URL, counted, and stops the crawl: an archive with silent holes
+    is worse than a stopped crawl that resumes.
+
+    Stats: ``archiver/warc/records``, ``/bytes``, ``/files``, ``/write_errors``,
+    ``/not_written`` (after a failure), ``/repair/<outcome>``, ``/repair/dropped_records``,
+    ``/repair/dropped_bytes``.
+    """
+
+    def __init__(self, crawler: Crawler, writer: WarcFileWriter) -> None:
+        self.crawler = crawler
+        self.writer = writer
+        self.failed = False  # after a failed write nothing more is written
+        self._closing: Any = None  # keeps the close_spider Deferred alive
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        if not settings.getbool("ARCHIVE_WARC_ENABLED", True):
+            raise NotConfigured("ARCHIVE_WARC_ENABLED is False")
+        directory = Path(settings.get("ARCHIVE_OUTPUT_DIR") or "output") / "warc"
+        writer = WarcFileWriter(  # a bad value raises ValueError naming the setting
+            directory,
+            prefix=settings.get("ARCHIVE_WARC_PREFIX") or "ARCHIVER",
+            max_size=settings.getint("ARCHIVE_WARC_MAX_SIZE", 1_000_000_000),
+            warcinfo=_warcinfo_fields(settings),
+            gzip_level=settings.getint("ARCHIVE_WARC_GZIP_LEVEL", 6),
+        )
+        extension = cls(crawler, writer)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.response_downloaded, signal=signals.response_downloaded)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_opened(self, spider: Spider) -> None:
+        """Repair what a killed run left before the first new record is written."""
+        try:
+            results = repair_directory(self.writer.directory)
+        except (OSError, RuntimeError) as exc:
+            logger.error("Could not repair WARC files in %s: %s", self.writer.directory, exc)
+            raise CloseSpider("warc_repair_error") from exc
+        self._count_repairs(results)
+
+    def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
+        """Write the exchange; hand its Capture to the callback through request.meta."""
+        # A request copied from another (redirect, retry) carries that one's capture in its
+        # meta: drop it first, so a capture in meta always belongs to this very response.
+        request.meta.pop(CAPTURE_META_KEY, None)
+        if urlsplit(response.url).scheme not in ARCHIVED_SCHEMES:
+            return  # data: or file: responses are no HTTP exchange
+        if self.failed:
+            self._inc("archiver/warc/not_written")
+            return
+        try:
+            capture = self.writer.write_exchange(exchange_from_scrapy(request, response))
+        except Exception as exc:  # any failure here is an output fault, not just OSError
+            self._fail(request, exc)
+            return
+        request.meta[CAPTURE_META_KEY] = capture
+        self._count_write()
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        """Close (fsync and rename) the file being written."""
+        try:
+            self.writer.close()
+        except OSError as exc:
+            logger.error("Could not close WARC file in %s: %s", self.writer.directory, exc)
+            self._inc("archiver/warc/write_errors")
+
+    def _fail(self, request: Request, exc: Exception) -> None:
+        logger.error(
+            "Could not write %s to WARC (%s); stopping the crawl",
+            request.url,
+            exc,
+            exc_info=not isinstance(exc, OSError),
+        )
+        self._inc("archiver/warc/write_errors")
+        if not self.failed:
+            self.failed = True
+            engine = self.crawler.engine
+            self._closing = deferred_from_coro(engine.close_spider_async(reason=CLOSE_REASON))
+            self._closing.addErrback(
+                lambda failure: logger.error("Could not stop the crawl: %s", failure.value)
+            )
+
+    def _count_write(self) -> None:
+        stats, totals = self.crawler.stats, self.writer.stats
+        if stats is None:
+            return
+        stats.inc_value("archiver/warc/records", 2)
+        stats.set_value("archiver/warc/bytes", totals.bytes_written)
+        stats.set_value("archiver/warc/files", totals.files_opened)
+
+    def _count_repairs(self, results: list[RepairResult]) -> None:
+        for result in results:
+            self._inc(f"archiver/warc/repair/{result.outcome}")
+            self._inc("archiver/warc/repair/dropped_records", result.dropped_records)
+            self._inc("archiver/warc/repair/dropped_bytes", result.dropped_bytes)
+
+    def _inc(self, key: str, count: int = 1) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(key, count)
+
+
+def _warcinfo_fields(settings: Any) -> dict[str, str]:
+    fields = {
+        "http-header-user-agent": str(settings.get("USER_AGENT") or ""),
+        # "classic": the 1994 robots exclusion standard is obeyed (WARC 1.1, warcinfo fields).
+        "robots": "classic" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
+    }
+    for name in ("operator", "description"):
+        if value := settings.get(f"ARCHIVE_WARC_{name.upper()}"):
+            fields[name] = str(value)
+    return {name: value for name, value in fields.items() if value}
+
+
+def get_writer(crawler: Crawler) -> WarcFileWriter | None:
+    """The crawl's WARC writer, for a pipeline that must ``sync()`` before it commits.
+
+    Found through ``crawler.get_extension()`` (Scrapy >= 2.12), so nothing is hung on the
+    crawler; None when the extension is off. Callable from a pipeline's ``from_crawler``.
+    """
+    extension = crawler.get_extension(WarcCaptureExtension)
+    return extension.writer if extension is not None else None
+
+
+def capture_for(response: Response) -> Capture | None:
+    """The Capture of this response, or None if it was not written (or is another's)."""
+    try:
+        capture = response.meta.get(CAPTURE_META_KEY)
+    except AttributeError:  # a response not tied to a request has no meta
+        return None
+    if isinstance(capture, Capture) and capture.target_uri == response.url:
+        return capture
+    return None
