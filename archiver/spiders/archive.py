@@ -93,17 +93,22 @@ class ArchiveSpider(Spider):
     # --- callbacks -------------------------------------------------------------------------
 
     def parse_root(self, response: Response) -> Iterator[Request]:
-        if isinstance(response, TextResponse):
-            for url in category_links(response.text, response.url):
-                yield from self.follow(url)
+        try:
+            menu = category_links(_text(response), response.url)
+        except LayoutError as exc:
+            self.count_skip(response, f"no navigation menu: {exc}")
+            menu = []
+        for url in menu:
+            yield from self.follow(url)
         for url in [*self.robots_sitemaps, *(self.site + path for path in USUAL_SITEMAPS)]:
             yield from self.follow(url)
 
     def parse_listing(self, response: Response) -> Iterator[Request]:
-        if not isinstance(response, TextResponse):
-            self.count_skip(response, "listing is not text")
+        try:
+            listing = parse_listing(_text(response), response.url)
+        except LayoutError as exc:
+            self.count_skip(response, f"listing not recognised: {exc}")
             return
-        listing = parse_listing(response.text, response.url)
         new = 0
         for entry in listing.entries:
             for request in self.follow(entry.url):
@@ -144,11 +149,8 @@ class ArchiveSpider(Spider):
         if capture is None:
             self.count_skip(response, "no WARC capture for the response (is capture enabled?)")
             return
-        if not isinstance(response, TextResponse):
-            self.count_skip(response, "article response is not text")
-            return
         try:
-            content = parse_article(response.text, response.url)
+            content = parse_article(_text(response), response.url)
         except LayoutError as exc:
             self.count_skip(response, f"layout not recognised: {exc}")
             return
@@ -195,12 +197,13 @@ class ArchiveSpider(Spider):
     def on_error(self, failure: Failure) -> None:
         request: Request = failure.request  # type: ignore[attr-defined]
         kind = request.meta.get(KIND_META_KEY, "other")
-        status = failure.value.response.status if failure.check(HttpError) else None
+        error = failure.value
+        status = error.response.status if isinstance(error, HttpError) else None
         if kind == PageKind.SITEMAP and status in (404, 410):
             self.crawler.stats.inc_value("archiver/sitemaps/absent")
             logger.info("No sitemap at %s (HTTP %s)", request.url, status)
             return
-        reason = f"HTTP {status}" if status else f"{type(failure.value).__name__}: {failure.value}"
+        reason = f"HTTP {status}" if status else f"{type(error).__name__}: {error}"
         self.crawler.stats.inc_value(f"archiver/failed/{kind}")
         logger.warning("Failed to archive %s %s: %s", kind, request.url, reason)
         self.state.record_failure(request.url, kind=kind, status=status, reason=reason)
@@ -213,6 +216,13 @@ class ArchiveSpider(Spider):
         self.state.record_failure(
             canonical_url(response.url), kind="parse", status=response.status, reason=reason
         )
+
+
+def _text(response: Response) -> str:
+    """The decoded page; a binary response (an image where a page was linked) is no layout."""
+    if not isinstance(response, TextResponse):
+        raise LayoutError(f"not a text response ({response.headers.get('Content-Type')!r})")
+    return response.text
 
 
 def _first_page(listing_url: str) -> str:
