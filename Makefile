@@ -2,6 +2,8 @@
 PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
+# pywb (for the replay tests) pins werkzeug, redis and pyOpenSSL: it gets a venv of its own.
+PYWB_VENV := .venv-pywb
 
 .PHONY: setup demo test lint bench clean
 
@@ -22,11 +24,16 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint
-	$(BIN)/pytest -q
+$(PYWB_VENV)/.installed:
+	$(PY) -m venv $(PYWB_VENV)
+	$(PYWB_VENV)/bin/python -m pip install --quiet "pywb==2.10.0"
+	touch $@
+
+test: lint $(PYWB_VENV)/.installed
+	ARCHIVER_PYWB_VENV=$(PYWB_VENV) $(BIN)/pytest -q
 
 bench: setup
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(PYWB_VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

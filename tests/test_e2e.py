@@ -8,15 +8,20 @@ tuned on.
 from __future__ import annotations
 
 import random
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from protego import Protego
 
+from archiver.jsonl import iter_records
+from archiver.reparse import reparse
 from archiver.replica import Profile, ReplicaServer, absolutize, build_site
 from tests.archive_checks import check_pointer, check_warcs, read_jsonl
-from tests.crawling import path_of, request_counts, run_crawl
+from tests.crawling import CrawlResult, path_of, request_counts, run_crawl
 
 pytestmark = pytest.mark.e2e
 
@@ -33,8 +38,21 @@ def _site(seed: int) -> Any:
     return build_site(seed=seed, articles=90, profile=Profile.random(random.Random(seed)))
 
 
+@dataclass
+class Crawled:
+    """One crawl of one replica and what the checks need of it."""
+
+    site: Any
+    base_url: str
+    output: Path
+    result: CrawlResult
+    requests: list[dict[str, Any]]  # the replica's request log, during the crawl
+    truth: dict[str, dict[str, Any]]  # ground truth by absolute URL
+    robots: Protego
+
+
 @pytest.fixture(scope="module", params=[0, *UNSEEN_SEEDS], ids=lambda s: f"seed{s}")
-def crawled(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
+def crawled(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Crawled:
     """One crawl per replica, shared by the checks below (a crawl takes seconds)."""
     site = _site(request.param)
     output = tmp_path_factory.mktemp(f"seed{request.param}") / "output"
@@ -42,70 +60,81 @@ def crawled(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         result = run_crawl(server.base_url, output)
         requests = list(server.requests)
         base_url = server.base_url
+        with urllib.request.urlopen(base_url + "/robots.txt", timeout=10) as reply:
+            robots = Protego.parse(reply.read().decode())
     truth = {r["url"]: r for r in (absolutize(t, base_url) for t in site.truth())}
-    return site, base_url, output, result, requests, truth
+    return Crawled(site, base_url, output, result, requests, truth, robots)
 
 
-def test_crawl_exits_cleanly(crawled: Any) -> None:
-    _, _, _, result, _, _ = crawled
-    assert result.returncode == 0, result.log[-3000:]
-    assert "Traceback" not in result.log, result.log[-3000:]
+def test_crawl_exits_cleanly(crawled: Crawled) -> None:
+    assert crawled.result.returncode == 0, crawled.result.log[-3000:]
+    assert "Traceback" not in crawled.result.log, crawled.result.log[-3000:]
 
 
-def test_every_reachable_article_has_exactly_one_record(crawled: Any) -> None:
-    site, base_url, output, _, _, truth = crawled
-    urls = [r["url"] for r in read_jsonl(output)]
-    reachable = {base_url + p for p in site.listing_reachable_urls() | site.sitemap_urls()}
+def test_every_reachable_article_has_exactly_one_record(crawled: Crawled) -> None:
+    urls = [r["url"] for r in read_jsonl(crawled.output)]
+    reachable = {
+        crawled.base_url + p
+        for p in [*crawled.site.listing_reachable_urls(), *crawled.site.sitemap_urls()]
+    }
     assert len(urls) == len(set(urls)), "an article has more than one record"
     assert set(urls) == reachable
-    assert reachable <= set(truth)
+    assert reachable <= set(crawled.truth)
 
 
-def test_every_field_equals_the_ground_truth(crawled: Any) -> None:
-    _, _, output, _, _, truth = crawled
+def test_every_field_equals_the_ground_truth(crawled: Crawled) -> None:
     mismatches = []
-    for record in read_jsonl(output):
-        expected = truth[record["url"]]
+    for record in read_jsonl(crawled.output):
+        expected = crawled.truth[record["url"]]
         for name in FIELDS:
             if record[name] != expected[name]:
                 mismatches.append((record["url"], name, record[name], expected[name]))
     assert not mismatches, "\n".join(map(repr, mismatches[:10])) + f"\n({len(mismatches)} in all)"
 
 
-def test_records_point_at_their_captures(crawled: Any) -> None:
-    _, _, output, _, _, _ = crawled
-    for record in read_jsonl(output):
-        check_pointer(output, record)
+def test_records_point_at_their_captures(crawled: Crawled) -> None:
+    for record in read_jsonl(crawled.output):
+        check_pointer(crawled.output, record)
 
 
-def test_warc_files_are_valid_and_complete(crawled: Any) -> None:
-    _, base_url, output, _, requests, _ = crawled
-    summary = check_warcs(output)
-    fetched = {base_url + str(entry["path"]) for entry in requests}
+def test_warc_files_are_valid_and_complete(crawled: Crawled) -> None:
+    summary = check_warcs(crawled.output)
+    fetched = {crawled.base_url + str(entry["path"]) for entry in crawled.requests}
     assert set(summary.responses) == fetched, "a fetched URL has no response record, or vice versa"
-    assert base_url + "/robots.txt" in summary.responses
+    assert crawled.base_url + "/robots.txt" in summary.responses
 
 
-def test_one_request_per_article_and_robots_obeyed(crawled: Any) -> None:
-    site, base_url, output, _, requests, _ = crawled
-    counts = request_counts(requests)
-    for record in read_jsonl(output):
+def test_one_request_per_article_and_robots_obeyed(crawled: Crawled) -> None:
+    counts = request_counts(crawled.requests)
+    for record in read_jsonl(crawled.output):
         assert counts[path_of(record["url"])] == 1, record["url"]
-    robots = Protego.parse(site.robots_txt(base_url))
-    forbidden = [p for p in counts if not robots.can_fetch(base_url + p, "archiver")]
+    forbidden = [
+        p for p in counts if not crawled.robots.can_fetch(crawled.base_url + p, "archiver")
+    ]
     assert not forbidden, f"fetched paths robots.txt disallows: {forbidden}"
     assert not any("?share=" in p for p in counts), "a share link was fetched"
 
 
-def test_a_second_run_fetches_no_article_again(crawled: Any) -> None:
-    site, base_url, output, _, _, _ = crawled
-    before = read_jsonl(output)
+def test_reparse_from_the_warcs_reproduces_the_records(crawled: Crawled, tmp_path: Path) -> None:
+    report = reparse(crawled.output, tmp_path)
+    assert report.layout_errors == []
+    crawled_records = sorted(read_jsonl(crawled.output), key=lambda r: r["url"])
+    reparsed = sorted(iter_records(tmp_path), key=lambda r: r["url"])
+    assert len(reparsed) == len(crawled_records) > 0
+    for expected, got in zip(crawled_records, reparsed, strict=True):
+        for name in expected:
+            assert got[name] == expected[name], (expected["url"], name)
+        assert set(got) == set(expected)
+
+
+def test_a_second_run_fetches_no_article_again(crawled: Crawled) -> None:
+    before = read_jsonl(crawled.output)
     # The same address: the archive's identity (its URLs) includes the host and port.
-    with ReplicaServer(site, port=urlsplit(base_url).port or 0) as server:
-        result = run_crawl(server.base_url, output)
+    with ReplicaServer(crawled.site, port=urlsplit(crawled.base_url).port or 0) as server:
+        result = run_crawl(server.base_url, crawled.output)
         counts = request_counts(list(server.requests))
     assert result.returncode == 0, result.log[-3000:]
-    after = read_jsonl(output)
+    after = read_jsonl(crawled.output)
     assert sorted(r["url"] for r in after) == sorted(r["url"] for r in before)
     articles = {path_of(r["url"]) for r in before}
     assert not articles & set(counts), "an archived article was fetched again"
