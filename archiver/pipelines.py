@@ -43,7 +43,7 @@ class ValidatePipeline:
         try:
             validate_record(item.to_dict())
         except RecordInvalid as exc:
-            self.crawler.stats.inc_value("archiver/records/invalid")  # type: ignore[union-attr]
+            self.crawler.stats.inc_value("archiver/records/invalid")
             get_state(self.crawler).record_failure(
                 item.url, kind="parse", status=None, reason=f"invalid record: {exc}"
             )
@@ -65,7 +65,7 @@ class DeduplicatePipeline:
 
     def process_item(self, item: ArticleRecord) -> ArticleRecord:
         if item.url in self.seen or get_state(self.crawler).is_archived(item.url):
-            self.crawler.stats.inc_value("archiver/records/duplicate")  # type: ignore[union-attr]
+            self.crawler.stats.inc_value("archiver/records/duplicate")
             raise DropItem(f"Duplicate record for {item.url}", log_level="INFO")
         self.seen.add(item.url)
         return item
@@ -107,7 +107,7 @@ class JsonlStorePipeline:
         record = item.to_dict()
         self.writer.write(record)
         self.pending.append(record)
-        self.crawler.stats.inc_value("archiver/records/written")  # type: ignore[union-attr]
+        self.crawler.stats.inc_value("archiver/records/written")
         if len(self.pending) >= self.commit_items:
             self.commit()
         return item

@@ -10,13 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
-import shutil
-import socket
 import subprocess
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +19,7 @@ import pytest
 
 from archiver.capture import Exchange, WarcFileWriter
 from archiver.items import Capture
+from tests.pywb_tools import fetch, free_port, pywb_bin, wait_for_port
 
 pytestmark = pytest.mark.replay
 
@@ -57,46 +52,6 @@ EXCHANGES = {
     "/chunked": exchange("/chunked", 200, (), ARTICLE),
     "/old": exchange("/old", 301, (("Location", SITE + "/gzip"),), b""),
 }
-
-
-def pywb_bin() -> Path | None:
-    """The directory holding wb-manager and wayback, from ARCHIVER_PYWB_VENV or PATH."""
-    venv = os.environ.get("ARCHIVER_PYWB_VENV")
-    if venv and (Path(venv) / "bin" / "wayback").exists():
-        return Path(venv) / "bin"
-    found = shutil.which("wb-manager")
-    return Path(found).parent if found else None
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for_port(port: int, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError(f"wayback did not listen on 127.0.0.1:{port} within {seconds}s")
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None
-
-
-def fetch(url: str) -> tuple[int, dict[str, str], bytes]:
-    opener = urllib.request.build_opener(NoRedirect)
-    try:
-        with opener.open(url, timeout=30) as reply:
-            return reply.status, dict(reply.headers), reply.read()
-    except urllib.error.HTTPError as error:  # 3xx arrive here once redirects are not followed
-        return error.code, dict(error.headers), error.read()
 
 
 @pytest.fixture
