@@ -30,7 +30,7 @@ $(PYWB_VENV)/.installed:
 	touch $@
 
 test: lint $(PYWB_VENV)/.installed
-	ARCHIVER_PYWB_VENV=$(PYWB_VENV) $(BIN)/pytest -q
+	ARCHIVER_PYWB_VENV=$(CURDIR)/$(PYWB_VENV) $(BIN)/pytest -q
 
 bench: setup
 	$(BIN)/python -m bench $(BENCH_ARGS)

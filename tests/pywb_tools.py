@@ -19,7 +19,7 @@ def pywb_bin() -> Path | None:
     """The directory holding wb-manager and wayback, from ARCHIVER_PYWB_VENV or PATH."""
     venv = os.environ.get("ARCHIVER_PYWB_VENV")
     if venv and (Path(venv) / "bin" / "wayback").exists():
-        return Path(venv) / "bin"
+        return Path(venv).resolve() / "bin"  # absolute: the tests run pywb in other folders
     found = shutil.which("wb-manager")
     return Path(found).parent if found else None
 
