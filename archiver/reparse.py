@@ -18,9 +18,9 @@ from pathlib import Path
 
 from scrapy.http import HtmlResponse
 from scrapy.utils.gz import gunzip
-from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
 
+from archiver.capture.reader import iter_responses
 from archiver.items import ArticleRecord, Capture, WarcPointer
 from archiver.jsonl import JsonlWriter
 from archiver.parsers import LayoutError, parse_article
@@ -79,33 +79,25 @@ def _parse(
 
 
 def _article_responses(path: Path) -> Iterator[tuple[str, Capture, HtmlResponse]]:
-    with path.open("rb") as stream:
-        records = ArchiveIterator(stream)
-        for record in records:
-            if record.rec_type != "response" or record.http_headers is None:
-                continue
-            target = record.rec_headers.get_header("WARC-Target-URI")
-            url = canonical_url(target)
-            if (
-                page_kind(url) is not PageKind.ARTICLE
-                or record.http_headers.get_statuscode() != "200"
-            ):
-                continue
-            body = record.raw_stream.read()  # the payload as received (still content-encoded)
-            records.read_to_end(record)
-            pointer = WarcPointer(
-                filename=path.name,
-                offset=records.get_record_offset(),
-                length=records.get_record_length(),
-                record_id=record.rec_headers.get_header("WARC-Record-ID"),
-            )
-            capture = Capture(
-                warc=pointer,
-                payload_digest=record.rec_headers.get_header("WARC-Payload-Digest"),
-                fetched_at=record.rec_headers.get_header("WARC-Date"),
-                target_uri=target,
-            )
-            yield url, capture, _response(target, record, body)
+    for record, offset, length in iter_responses(path):
+        target = record.rec_headers.get_header("WARC-Target-URI")
+        url = canonical_url(target)
+        if page_kind(url) is not PageKind.ARTICLE or record.http_headers.get_statuscode() != "200":
+            continue
+        pointer = WarcPointer(
+            filename=path.name,
+            offset=offset,
+            length=length,
+            record_id=record.rec_headers.get_header("WARC-Record-ID"),
+        )
+        capture = Capture(
+            warc=pointer,
+            payload_digest=record.rec_headers.get_header("WARC-Payload-Digest"),
+            fetched_at=record.rec_headers.get_header("WARC-Date"),
+            target_uri=target,
+        )
+        body = record.raw_stream.read()  # the payload as received (still content-encoded)
+        yield url, capture, _response(target, record, body)
 
 
 def _response(url: str, record: ArcWarcRecord, body: bytes) -> HtmlResponse:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +18,7 @@ import pytest
 
 from archiver.capture import Exchange, WarcFileWriter
 from archiver.items import Capture
-from tests.pywb_tools import fetch, free_port, pywb_bin, wait_for_port
+from tests.pywb_tools import fetch, make_collection, pywb_bin, running_wayback
 
 pytestmark = pytest.mark.replay
 
@@ -62,34 +61,15 @@ def collection(tmp_path: Path) -> tuple[Path, Path, dict[str, Capture]]:
         pytest.skip("pywb not found: set ARCHIVER_PYWB_VENV to a venv with pywb installed")
     with WarcFileWriter(tmp_path / "warc", max_size=2000) as writer:  # several files
         captures = {path: writer.write_exchange(ex) for path, ex in EXCHANGES.items()}
-    warcs = [str(p) for p in sorted((tmp_path / "warc").glob("*.warc.gz"))]
-    for args in (["init", "archive"], ["add", "archive", *warcs]):
-        subprocess.run(
-            [str(bin_dir / "wb-manager"), *args],
-            cwd=tmp_path,
-            check=True,
-            timeout=120,
-            capture_output=True,
-        )
+    make_collection(bin_dir, tmp_path, sorted((tmp_path / "warc").glob("*.warc.gz")))
     return bin_dir, tmp_path, captures
 
 
 @pytest.fixture
 def wayback(collection: tuple[Path, Path, dict[str, Capture]]) -> Iterator[str]:
     bin_dir, root, _ = collection
-    port = free_port()
-    process = subprocess.Popen(
-        [str(bin_dir / "wayback"), "-p", str(port), "-b", "127.0.0.1"],
-        cwd=root,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_port(port, 60)
-        yield f"http://127.0.0.1:{port}/archive/{FETCHED:%Y%m%d%H%M%S}id_/"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with running_wayback(bin_dir, root) as base:
+        yield f"{base}/archive/{FETCHED:%Y%m%d%H%M%S}id_/"
 
 
 def test_pywb_index_agrees_with_the_capture_pointers(
