@@ -1,8 +1,10 @@
-"""The ``archiver`` console script: demo, replica and (later) cron-friendly entry points."""
+"""The ``archiver`` console script: crawl (cron-friendly, documented exit codes), demo,
+reparse and replica."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -10,6 +12,18 @@ from pathlib import Path
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="archiver", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
+
+    crawl = commands.add_parser(
+        "crawl",
+        help="crawl the archive into an output directory (exit codes: see README)",
+    )
+    crawl.add_argument("--output", type=Path, help="output root (default: ARCHIVE_OUTPUT_DIR)")
+    crawl.add_argument("--base-url", default=None, help="a mirror's scheme://host[:port]")
+    crawl.add_argument("--full-walk", action="store_true", help="page every listing to its end")
+    crawl.add_argument(
+        "-s", dest="settings", action="append", default=[], metavar="NAME=VALUE",
+        help="override a Scrapy or ARCHIVE_* setting (repeatable)",
+    )  # fmt: skip
 
     demo = commands.add_parser("demo", help="serve the bundled replica, crawl it, show the output")
     demo.add_argument("--output", type=Path, default=Path("output"), help="output root")
@@ -21,24 +35,39 @@ def build_parser() -> argparse.ArgumentParser:
     reparse.add_argument("output", type=Path, help="an output root holding warc/")
     reparse.add_argument("--to", type=Path, required=True, help="directory for the new JSONL")
 
-    replica = commands.add_parser("replica", help="the bundled replica: serve, truth, export")
-    replica.add_argument("args", nargs=argparse.REMAINDER, help="see `archiver replica --help`")
+    # Listed for --help only: main() hands `archiver replica ...` to the replica's own parser.
+    commands.add_parser("replica", help="the bundled replica: serve, truth, export")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["replica"]:  # its own parser, --help included
+        from archiver.replica.__main__ import main as replica_main
+
+        return replica_main(argv[1:])
     args = build_parser().parse_args(argv)
+    if args.command == "crawl":
+        return run_crawl(args)
     if args.command == "demo":
         from archiver.demo import run_demo
 
         return run_demo(args.output, seed=args.seed)
     if args.command == "reparse":
         return run_reparse(args.output, args.to)
-    if args.command == "replica":
-        from archiver.replica.__main__ import main as replica_main
-
-        return replica_main(args.args)
     raise AssertionError(args.command)
+
+
+def run_crawl(args: argparse.Namespace) -> int:
+    from archiver.run import run_crawl as crawl
+    from archiver.urls import DEFAULT_BASE_URL
+
+    return crawl(
+        output=args.output,
+        base_url=args.base_url or DEFAULT_BASE_URL,
+        full_walk=args.full_walk,
+        overrides=args.settings,
+    )
 
 
 def run_reparse(output: Path, destination: Path) -> int:

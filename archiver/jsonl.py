@@ -7,6 +7,7 @@ line (if any) is cut, the lines the caller does not vouch for are dropped, and i
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -43,6 +44,13 @@ class JsonlWriter:
         """Make every line written so far durable."""
         self._file.flush()
         os.fsync(self._file.fileno())
+
+    def abandon(self) -> None:
+        """Close after a write error without renaming: the next run repairs the ``.open``
+        file (a partial last line is cut there, never shipped in a closed file)."""
+        # The buffered tail that could not be written is what repair cuts anyway.
+        with contextlib.suppress(OSError):
+            self._file.close()
 
     def close(self) -> None:
         """Sync, close and rename; a run that wrote nothing leaves no file."""

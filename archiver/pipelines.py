@@ -15,6 +15,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
 from archiver.capture import get_writer
@@ -26,6 +27,9 @@ from archiver.schema import RecordInvalid, validate_record
 from archiver.state import CrawlState, get_state
 
 logger = logging.getLogger(__name__)
+
+CLOSE_REASON = "jsonl_write_error"  # finish_reason of a crawl stopped by a JSONL write error
+WRITE_ERRORS_KEY = "archiver/jsonl/write_errors"
 
 
 class ValidatePipeline:
@@ -76,6 +80,9 @@ class JsonlStorePipeline:
 
     Settings: ``ARCHIVE_OUTPUT_DIR``, ``ARCHIVE_COMMIT_ITEMS`` (records per commit),
     ``ARCHIVE_COMMIT_SECONDS`` (longest time a record waits for its commit).
+
+    A write error (a full disk) stops the crawl with finish_reason ``jsonl_write_error`` and
+    leaves the file ``.open`` for the next run to repair.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -88,6 +95,8 @@ class JsonlStorePipeline:
         self.pending: list[dict[str, Any]] = []
         self.last_commit = time.monotonic()
         self.timer = task.LoopingCall(self.commit_if_due)
+        self.failed = False  # after a write error nothing more is written or committed
+        self._closing: Any = None  # keeps the close_spider Deferred alive
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> JsonlStorePipeline:
@@ -104,24 +113,52 @@ class JsonlStorePipeline:
 
     def process_item(self, item: ArticleRecord) -> ArticleRecord:
         assert self.writer is not None
+        if self.failed:
+            raise DropItem(f"Not stored after a JSONL write error: {item.url}")
         record = item.to_dict()
-        self.writer.write(record)
-        self.pending.append(record)
+        try:
+            self.writer.write(record)
+            self.pending.append(record)
+            if len(self.pending) >= self.commit_items:
+                self.commit()
+        except OSError as exc:
+            self.fail(exc)
+            raise DropItem(f"Could not store {item.url}: {exc}") from exc
         self.crawler.stats.inc_value("archiver/records/written")
-        if len(self.pending) >= self.commit_items:
-            self.commit()
         return item
 
     def close_spider(self) -> None:
         if self.timer.running:
             self.timer.stop()
-        self.commit()
-        if self.writer is not None:
-            self.writer.close()
+        if self.writer is None:
+            return
+        try:
+            if not self.failed:
+                self.commit()
+                self.writer.close()
+        except OSError as exc:
+            self.fail(exc, stop=False)  # the crawl is closing already
+        if self.failed:
+            self.writer.abandon()
 
     def commit_if_due(self) -> None:
-        if self.pending and time.monotonic() - self.last_commit >= self.commit_seconds:
-            self.commit()
+        if self.failed or not self.pending:
+            return
+        if time.monotonic() - self.last_commit >= self.commit_seconds:
+            try:
+                self.commit()
+            except OSError as exc:
+                self.fail(exc)
+
+    def fail(self, exc: OSError, *, stop: bool = True) -> None:
+        """A write error (a full disk): log it, count it, stop the crawl. Nothing uncommitted
+        is marked archived; the next run repairs the ``.open`` file and fetches the rest."""
+        self.crawler.stats.inc_value(WRITE_ERRORS_KEY)
+        logger.error("Could not write to %s (%s); stopping the crawl", self.output / "jsonl", exc)
+        already, self.failed = self.failed, True
+        if stop and not already:
+            engine = self.crawler.engine
+            self._closing = deferred_from_coro(engine.close_spider_async(reason=CLOSE_REASON))
 
     def commit(self) -> None:
         """Captures first, then records, then the state: each step only vouches for the

@@ -21,6 +21,8 @@ ARCHIVE_WARC_GZIP_LEVEL = 6
 ARCHIVE_COMMIT_ITEMS = 50  # records per durable commit (WARC sync, JSONL fsync, state)
 ARCHIVE_COMMIT_SECONDS = 10.0  # ... or at least this often
 ARCHIVE_FULL_WALK = False  # True: page every listing to its end even when nothing is new
+ARCHIVE_REPORT_ENABLED = True  # reports/<run id>.json at the end of every run
+ARCHIVE_PROGRESS_INTERVAL = 60.0  # seconds between progress lines; 0: none
 
 # --- Politeness: a slow, honest crawler of one public site -----------------------------------
 USER_AGENT = (
@@ -31,7 +33,7 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 4
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 1.0
-RANDOMIZE_DOWNLOAD_DELAY = True
+DOWNLOAD_DELAY_JITTER = 0.5  # each delay drawn from 0.5x to 1.5x DOWNLOAD_DELAY
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 2.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
@@ -55,7 +57,12 @@ DOWNLOADER_MIDDLEWARES = {
     "archiver.downloadermiddlewares.scope.ScopeMiddleware": 50,
 }
 EXTENSIONS = {
+    # First of all: a second run on the same output stops here, before anything is repaired,
+    # opened or fetched (Scrapy builds extensions before the engine and the pipelines).
+    "archiver.extensions.lock.OutputLockExtension": -100,
     "archiver.capture.extension.WarcCaptureExtension": 0,
+    "archiver.extensions.report.RunReportExtension": 10,
+    "archiver.extensions.progress.ProgressExtension": 20,
 }
 ITEM_PIPELINES = {
     "archiver.pipelines.ValidatePipeline": 100,

@@ -120,9 +120,15 @@ class CrawlState:
     def clear_failure(self, url: str) -> None:
         self._db.execute("DELETE FROM failures WHERE url = ?", (url,))
 
-    def failures(self, *, kinds: Iterable[str] | None = None) -> Iterator[Failure]:
-        query = "SELECT url, kind, status, reason, attempts FROM failures ORDER BY url"
-        for url, kind, status, reason, attempts in self._db.execute(query):
+    def failures(
+        self, *, kinds: Iterable[str] | None = None, run_id: str | None = None
+    ) -> Iterator[Failure]:
+        """Pages still failed, of the given kinds; ``run_id``: only those that failed (last)
+        in that run."""
+        query = "SELECT url, kind, status, reason, attempts, run_id FROM failures ORDER BY url"
+        for url, kind, status, reason, attempts, failed_in in self._db.execute(query).fetchall():
+            if run_id is not None and failed_in != run_id:
+                continue
             if kinds is None or kind in kinds:
                 yield Failure(url, kind, status, reason, attempts)
 

@@ -76,6 +76,7 @@ def _check_with_warcio(path: Path) -> None:
 def _check_records(path: Path, summary: WarcSummary) -> None:
     requests: dict[str, str] = {}
     concurrent: dict[str, str] = {}
+    responses: set[str] = set()  # this file's (summary.responses spans every file)
     with path.open("rb") as stream:
         for number, record in enumerate(ArchiveIterator(stream)):
             headers = record.rec_headers
@@ -89,14 +90,14 @@ def _check_records(path: Path, summary: WarcSummary) -> None:
                 concurrent[record_id] = headers.get_header("WARC-Concurrent-To")
             elif record.rec_type == "response":
                 summary.responses.setdefault(uri, []).append(record_id)
+                responses.add(record_id)
                 summary.statuses[record.http_headers.get_statuscode()] += 1
                 assert headers.get_header("WARC-Payload-Digest", "").startswith("sha1:")
                 assert headers.get_header("WARC-Block-Digest", "").startswith("sha1:")
             record.content_stream().read()
-    response_ids = {rid for ids in summary.responses.values() for rid in ids}
     for request_id, response_id in concurrent.items():
-        assert response_id in response_ids, f"request {request_id} has no response in the file"
-    assert len(requests) == sum(len(v) for v in summary.responses.values()), "unpaired records"
+        assert response_id in responses, f"request {request_id} has no response in the file"
+    assert len(requests) == len(responses), f"{path.name}: unpaired records"
 
 
 def check_pointer(output: Path, record: dict[str, Any]) -> None:

@@ -1,0 +1,112 @@
+"""The run report: ``<ARCHIVE_OUTPUT_DIR>/reports/<run id>.json``, written when a run closes.
+
+It says when the run started and ended, why it ended and with which exit code, the pages it
+fetched by kind, the articles it added and skipped, the WARC bytes it wrote, and every page
+that failed in it (with status and reason; the next run retries them). Written to a temporary
+file, fsynced and renamed: a report is whole or absent.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Self
+
+from scrapy import Request, signals
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
+
+from archiver.exitcodes import exit_code
+from archiver.spiders.archive import KIND_META_KEY
+from archiver.state import get_state
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+PAGES_PREFIX = "archiver/pages/"  # stats: responses received, by page kind
+
+
+class RunReportExtension:
+    """Counts pages by kind (stats ``archiver/pages/<kind>``) and writes the run report.
+
+    Settings: ``ARCHIVE_OUTPUT_DIR``; ``ARCHIVE_REPORT_ENABLED`` (default True).
+    """
+
+    def __init__(self, crawler: Crawler, directory: Path) -> None:
+        self.crawler = crawler
+        self.directory = directory
+        self.started = _now()
+        self.exit_code: int | None = None  # set when the run closes
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        if not settings.getbool("ARCHIVE_REPORT_ENABLED", True):
+            raise NotConfigured("ARCHIVE_REPORT_ENABLED is False")
+        output = Path(settings.get("ARCHIVE_OUTPUT_DIR") or "output")
+        extension = cls(crawler, output / "reports")
+        crawler.signals.connect(extension.response_received, signal=signals.response_received)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def response_received(self, response: Response, request: Request) -> None:
+        kind = request.meta.get(KIND_META_KEY) or "other"
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(PAGES_PREFIX + str(kind))
+
+    def spider_closed(self, reason: str) -> None:
+        self.exit_code = exit_code(self.crawler, reason)
+        report = self.build(reason, self.exit_code)
+        try:
+            path = write_atomically(self.directory, f"{report['run_id']}.json", report)
+        except OSError as exc:
+            logger.error("Could not write the run report in %s: %s", self.directory, exc)
+            return
+        logger.info("Run report: %s (exit code %d)", path, self.exit_code)
+
+    def build(self, reason: str, code: int) -> dict[str, Any]:
+        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        state = get_state(self.crawler)
+        pages = {
+            k.removeprefix(PAGES_PREFIX): v for k, v in stats.items() if k.startswith(PAGES_PREFIX)
+        }
+        return {
+            "run_id": state.run_id,
+            "started": self.started,
+            "ended": _now(),
+            "finish_reason": reason,
+            "exit_code": code,
+            "pages_fetched": dict(sorted(pages.items())),
+            "requests": stats.get("downloader/request_count", 0),
+            "articles_new": stats.get("archiver/records/written", 0),
+            "articles_skipped": {
+                "already_archived": stats.get("archiver/articles/already_archived", 0),
+                "duplicate": stats.get("archiver/records/duplicate", 0),
+            },
+            "warc_bytes_written": stats.get("archiver/warc/bytes", 0),
+            "failed": [asdict(f) for f in state.failures(run_id=state.run_id)],
+        }
+
+
+def write_atomically(directory: Path, name: str, data: dict[str, Any]) -> Path:
+    """Write ``data`` as JSON to ``directory/name`` via a fsynced temporary file and rename."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / name
+    tmp = directory / f".{name}.tmp"
+    with tmp.open("w", encoding="utf-8") as out:
+        json.dump(data, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        out.flush()
+        os.fsync(out.fileno())
+    tmp.replace(path)
+    return path
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
