@@ -61,17 +61,17 @@ class DeduplicatePipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.seen: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DeduplicatePipeline:
         return cls(crawler)
 
     def process_item(self, item: ArticleRecord) -> ArticleRecord:
-        if item.url in self.seen or get_state(self.crawler).is_archived(item.url):
+        state = get_state(self.crawler)
+        if state.is_archived_or_pending(item.url):
             self.crawler.stats.inc_value("archiver/records/duplicate")
             raise DropItem(f"Duplicate record for {item.url}", log_level="INFO")
-        self.seen.add(item.url)
+        state.uncommitted.add(item.url)
         return item
 
 

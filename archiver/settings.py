@@ -52,6 +52,7 @@ DOWNLOAD_MAXSIZE = 32 * 1024 * 1024  # also caps decompressed size (gzip/brotli 
 DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 
 # --- Components ----------------------------------------------------------------------------
+DUPEFILTER_CLASS = "archiver.dupefilter.DiskDupeFilter"  # the seen-set on disk, not in RAM
 DOWNLOADER_MIDDLEWARES = {
     # Before RobotsTxtMiddleware (100): an out-of-scope URL is refused before anything else.
     "archiver.downloadermiddlewares.scope.ScopeMiddleware": 50,

@@ -73,6 +73,9 @@ class CrawlState:
     def __init__(self, path: Path, run_id: str) -> None:
         self.path = path
         self.run_id = run_id  # this run's id, stamped on every row it writes
+        # Records passed to storage but not yet committed: bounded by the commit batch, so
+        # the run's seen-set stays on disk (the articles table) and memory stays flat.
+        self.uncommitted: set[str] = set()
         self._db = sqlite3.connect(path, isolation_level=None)
         # WAL: readers never block the writer; FULL: a commit survives power loss.
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -98,6 +101,11 @@ class CrawlState:
                 "INSERT OR IGNORE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
             )
             self._db.executemany("DELETE FROM failures WHERE url = ?", [(r[0],) for r in rows])
+        self.uncommitted.difference_update(str(r[0]) for r in rows)
+
+    def is_archived_or_pending(self, url: str) -> bool:
+        """Archived by any run, or written by this one and awaiting its commit."""
+        return url in self.uncommitted or self.is_archived(url)
 
     def jsonl_files(self) -> set[str]:
         return {r[0] for r in self._db.execute("SELECT DISTINCT jsonl_file FROM articles")}
