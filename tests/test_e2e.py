@@ -8,6 +8,7 @@ tuned on.
 from __future__ import annotations
 
 import random
+import re
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,6 +91,16 @@ def test_every_field_equals_the_ground_truth(crawled: Crawled) -> None:
             if record[name] != expected[name]:
                 mismatches.append((record["url"], name, record[name], expected[name]))
     assert not mismatches, "\n".join(map(repr, mismatches[:10])) + f"\n({len(mismatches)} in all)"
+
+
+def test_no_record_text_carries_page_furniture(crawled: Crawled) -> None:
+    shortcode = re.compile(r"\[/?(?:[a-z]+_[a-z0-9_]+|caption|embed|gallery)\b")
+    for record in read_jsonl(crawled.output):
+        text = record["text"]
+        assert "Media ID" not in text, record["url"]
+        assert not re.search(r"(^|\n)Caption:\s*($|\n)", text), record["url"]
+        assert "Share this" not in text, record["url"]
+        assert not shortcode.search(text), record["url"]
 
 
 def test_records_point_at_their_captures(crawled: Crawled) -> None:
