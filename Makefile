@@ -32,8 +32,11 @@ $(PYWB_VENV)/.installed:
 test: lint $(PYWB_VENV)/.installed
 	ARCHIVER_PYWB_VENV=$(CURDIR)/$(PYWB_VENV) $(BIN)/pytest -q
 
+# Side-by-side speed and memory (see BENCHMARKS.md); nginx from Debian if installed.
 bench: setup
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	$(BIN)/python -m bench $(BENCH_ARGS)
+	$(BIN)/python -m bench.quality
 
 clean:
 	rm -rf $(VENV) $(PYWB_VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

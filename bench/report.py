@@ -1,0 +1,185 @@
+"""Machine, versions, medians, ratios against the issue's targets, and the Markdown table."""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import subprocess
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+TARGETS = {
+    "full_over_wget": 1.0,
+    "full_over_bare": 0.7,
+    "reparse_articles_per_s": 500.0,
+    "peak_memory_mb": 250.0,
+    "memory_growth": 0.15,
+}
+
+
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _ram_gb() -> float:
+    try:
+        with open("/proc/meminfo", encoding="utf-8") as meminfo:
+            kb = int(meminfo.readline().split()[1])
+        return round(kb / 1024 / 1024, 1)
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def _pkg(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "not installed"
+
+
+def _wget_version(wget: str | None) -> str:
+    if wget is None:
+        return "not installed"
+    result = subprocess.run(
+        [wget, "--version"], capture_output=True, text=True, timeout=10, check=False
+    )
+    return result.stdout.splitlines()[0] if result.stdout else "unknown"
+
+
+def environment(wget: str | None) -> dict[str, object]:
+    """The machine and the versions the figures belong to."""
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": _cpu_model(),
+        "ram_gb": _ram_gb(),
+        "python": platform.python_version(),
+        "scrapy": _pkg("scrapy"),
+        "warcio": _pkg("warcio"),
+        "lxml": _pkg("lxml"),
+        "beautifulsoup4": _pkg("beautifulsoup4"),
+        "wget": _wget_version(wget),
+    }
+
+
+def _median(rounds: list[list[dict[str, Any]]], contender: str, key: str) -> float | None:
+    values = [float(r[key]) for rnd in rounds for r in rnd if r["contender"] == contender]
+    return statistics.median(values) if values else None
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return round(a / b, 3) if a and b else None
+
+
+def summary(results: dict[str, Any]) -> dict[str, Any]:
+    """Medians, ratios and each target met or not."""
+    rounds = results["rounds"]
+    pps = {name: _median(rounds, name, "pages_per_s") for name in ("bare", "full", "wget")}
+    reparse = statistics.median(r["articles_per_s"] for r in results["reparse_runs"])
+    traf = results["trafilatura"]
+    traf_rate = statistics.median(traf["articles_per_s_runs"]) if traf.get("available") else None
+    memory = results["memory"]
+    growth = memory["memory_max_rss_mb"] / memory["max_rss_mb"] - 1
+    ratios = {
+        "full_over_bare": _ratio(pps["full"], pps["bare"]),
+        "full_over_wget": _ratio(pps["full"], pps["wget"]),
+        "reparse_over_trafilatura": _ratio(reparse, traf_rate),
+    }
+    peak = max(memory["max_rss_mb"], memory["memory_max_rss_mb"])
+    met = {
+        "full_over_wget": _at_least(ratios["full_over_wget"], TARGETS["full_over_wget"]),
+        "full_over_bare": _at_least(ratios["full_over_bare"], TARGETS["full_over_bare"]),
+        "reparse_articles_per_s": reparse >= TARGETS["reparse_articles_per_s"],
+        "reparse_faster_than_trafilatura": _at_least(ratios["reparse_over_trafilatura"], 1.0),
+        "peak_memory": peak < TARGETS["peak_memory_mb"],
+        "memory_growth": growth <= TARGETS["memory_growth"],
+    }
+    return {
+        "pages_per_s": {k: round(v, 1) if v else None for k, v in pps.items()},
+        "seconds": {name: _median(rounds, name, "seconds") for name in ("bare", "full", "wget")},
+        "pages": {name: _median(rounds, name, "pages") for name in ("bare", "full", "wget")},
+        "reparse_articles_per_s": round(reparse, 1),
+        "trafilatura_articles_per_s": round(traf_rate, 1) if traf_rate else None,
+        "ratios": ratios,
+        "memory_growth": round(growth, 3),
+        "peak_memory_mb": round(peak, 1),
+        "targets_met": met,
+    }
+
+
+def _at_least(value: float | None, target: float) -> bool | None:
+    return None if value is None else value >= target
+
+
+def _fmt(value: object) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, bool):
+        return "met" if value else "NOT met"
+    if isinstance(value, float) and value.is_integer() and value >= 100:
+        return f"{int(value):,}"
+    if isinstance(value, float):
+        return f"{value:,.1f}" if value >= 10 else f"{value:.2f}"
+    return str(value)
+
+
+def markdown(results: dict[str, Any]) -> str:
+    """The summary as Markdown tables."""
+    s, env, mem = results["summary"], results["environment"], results["memory"]
+    args = results["args"]
+    lines = [
+        f"# Bench: {args['articles']} articles, {args['runs']} alternating runs (median)",
+        "",
+        f"Server: {results['server']}. Machine: {env['nproc']} CPUs, {env['cpu']}, "
+        f"{env['ram_gb']} GB RAM. Python {env['python']}, Scrapy {env['scrapy']}, "
+        f"warcio {env['warcio']}, lxml {env['lxml']}, {env['wget'].rstrip('.')}.",
+        "",
+        "| contender | pages | seconds | pages/s |",
+        "|---|---:|---:|---:|",
+    ]
+    for name in ("bare", "full", "wget"):
+        lines.append(
+            f"| {name} | {_fmt(s['pages'][name])} | {_fmt(s['seconds'][name])} "
+            f"| {_fmt(s['pages_per_s'][name])} |"
+        )
+    lines += [
+        "",
+        "| measure | value | target | |",
+        "|---|---:|---|---|",
+        _row("full / bare", s["ratios"]["full_over_bare"], "≥ 0.7", s, "full_over_bare"),
+        _row("full / wget", s["ratios"]["full_over_wget"], "≥ 1.0", s, "full_over_wget"),
+        _row(
+            "reparse articles/s", s["reparse_articles_per_s"], "≥ 500", s, "reparse_articles_per_s"
+        ),
+        _row("trafilatura articles/s", s["trafilatura_articles_per_s"], "", s, ""),
+        _row(
+            "reparse / trafilatura",
+            s["ratios"]["reparse_over_trafilatura"],
+            "> 1.0",
+            s,
+            "reparse_faster_than_trafilatura",
+        ),
+        _row(f"peak RSS at {mem['articles']} (MB)", mem["max_rss_mb"], "< 250", s, "peak_memory"),
+        _row(
+            f"peak RSS at {mem['memory_articles']} (MB)",
+            mem["memory_max_rss_mb"],
+            "< 250",
+            s,
+            "peak_memory",
+        ),
+        _row("memory growth", s["memory_growth"], "≤ 0.15", s, "memory_growth"),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _row(label: str, value: object, target: str, s: dict[str, Any], key: str) -> str:
+    met = _fmt(s["targets_met"][key]) if key else ""
+    return f"| {label} | {_fmt(value)} | {target} | {met} |"
