@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="serve the bundled replica, crawl it, show the output")
     demo.add_argument("--output", type=Path, default=Path("output"), help="output root")
     demo.add_argument("--seed", type=int, default=0, help="replica seed (0 = the bundled one)")
+    demo.add_argument("--port", type=int, default=8765, help="loopback port of the replica")
 
     reparse = commands.add_parser(
         "reparse", help="re-extract all article records from an output directory's WARCs"
@@ -52,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "demo":
         from archiver.demo import run_demo
 
-        return run_demo(args.output, seed=args.seed)
+        return run_demo(args.output, seed=args.seed, port=args.port)
     if args.command == "reparse":
         return run_reparse(args.output, args.to)
     raise AssertionError(args.command)

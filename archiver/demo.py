@@ -35,9 +35,22 @@ def scrapy_env() -> dict[str, str]:
     return {**os.environ, "SCRAPY_SETTINGS_MODULE": "archiver.settings"}
 
 
-def run_demo(output: Path, *, seed: int = 0) -> int:
+# A fixed address: an archive's identity (its URLs) includes the host and port, so a second
+# demo on the same output is incremental only if the replica comes back where it was.
+DEMO_PORT = 8765
+
+
+def run_demo(output: Path, *, seed: int = 0, port: int = DEMO_PORT) -> int:
     site = build_site(seed=seed)
-    with ReplicaServer(site) as server:
+    try:
+        server = ReplicaServer(site, port=port).start()
+    except OSError as exc:
+        print(
+            f"archiver demo: cannot serve the replica on 127.0.0.1:{port} ({exc}): "
+            "pass a free port with --port"
+        )
+        return 2
+    with server:
         print(f"Replica of the archive serving at {server.base_url}", flush=True)
         command = crawl_command(server.base_url, output)
         print("Crawling:", " ".join(command), flush=True)
