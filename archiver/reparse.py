@@ -2,10 +2,10 @@
 
 A better parser can rebuild the whole dataset from the evidence without touching the site:
 each article response record (HTTP 200 at an article URL) is decoded exactly as the crawl
-decoded it (Scrapy's ``HtmlResponse``: Content-Encoding, then charset) and parsed with the
-current parser. The first capture of each article wins, as in the crawl. Records keep their
-``warc`` pointer, digest and capture time, so an unchanged parser reproduces the crawl's
-records field for field.
+decoded it (Content-Encoding as Scrapy's middleware does, then ``archiver.decoding.page_text``)
+and parsed with the current parser. The first capture of each article wins, as in the crawl.
+Records keep their ``warc`` pointer, digest and capture time, so an unchanged parser
+reproduces the crawl's records field for field.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from scrapy.utils.gz import gunzip
 from warcio.recordloader import ArcWarcRecord
 
 from archiver.capture.reader import iter_responses
+from archiver.decoding import page_text
 from archiver.items import ArticleRecord, Capture, WarcPointer
 from archiver.jsonl import JsonlWriter
 from archiver.parsers import LayoutError, parse_article
@@ -68,7 +69,10 @@ def _parse(
     url: str, capture: Capture, response: HtmlResponse, report: ReparseReport
 ) -> dict[str, object] | None:
     try:
-        content = parse_article(response.text, response.url)
+        content = parse_article(
+            page_text(response.body, response.headers.to_unicode_dict().get("Content-Type")),
+            response.url,
+        )
     except LayoutError as exc:
         report.layout_errors.append((url, str(exc)))
         logger.warning("No record from %s: layout not recognised: %s", url, exc)

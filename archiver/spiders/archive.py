@@ -29,6 +29,7 @@ from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
 from archiver.capture.extension import capture_for
+from archiver.decoding import page_text
 from archiver.items import ArticleRecord
 from archiver.parsers import LayoutError, category_links, parse_article, parse_listing
 from archiver.state import CrawlState, get_state
@@ -222,7 +223,8 @@ def _text(response: Response) -> str:
     """The decoded page; a binary response (an image where a page was linked) is no layout."""
     if not isinstance(response, TextResponse):
         raise LayoutError(f"not a text response ({response.headers.get('Content-Type')!r})")
-    return response.text
+    content_type = response.headers.get(b"Content-Type")
+    return page_text(response.body, content_type.decode("latin-1") if content_type else None)
 
 
 def _first_page(listing_url: str) -> str:
