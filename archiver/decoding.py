@@ -42,7 +42,7 @@ def page_text(body: bytes, content_type: str | None) -> str:
     """The text of an HTML page: ``body`` decoded by the policy above; ``content_type`` is
     the response's Content-Type header, if it had one."""
     bom_encoding, bom = read_bom(body)
-    if bom_encoding:
+    if bom_encoding and bom:
         return body[len(bom) :].decode(bom_encoding, "replace")
     header = http_content_type_encoding(content_type or "")
     if header and header.startswith(_WIDE):
