@@ -38,9 +38,15 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 2.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
-DOWNLOAD_TIMEOUT = 60
+DOWNLOAD_TIMEOUT = 60  # seconds for a whole download (connect to last byte); then retried
 RETRY_ENABLED = True
 RETRY_TIMES = 3
+# Each retry waits (archiver.downloadermiddlewares.retry): BASE * 2**(n-1) seconds, at most
+# MAX, times 1-1.5 (jitter); a 429/503 Retry-After at least as long, up to RETRY_AFTER_MAX.
+RETRY_BACKOFF_BASE = 5.0
+RETRY_BACKOFF_MAX = 60.0
+RETRY_AFTER_MAX = 600.0  # a Retry-After longer than this: not retried this run, reported
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"  # a page given up on is reported, not a crawl error
 REDIRECT_MAX_TIMES = 10
 COOKIES_ENABLED = False  # a public archive needs none; fewer variants of each capture
 
@@ -56,6 +62,12 @@ DUPEFILTER_CLASS = "archiver.dupefilter.DiskDupeFilter"  # the seen-set on disk,
 DOWNLOADER_MIDDLEWARES = {
     # Before RobotsTxtMiddleware (100): an out-of-scope URL is refused before anything else.
     "archiver.downloadermiddlewares.scope.ScopeMiddleware": 50,
+    # Scrapy's own, subclassed at their places: a 5xx or unreachable robots.txt refuses the
+    # site this run; retries back off and honour Retry-After; redirect loops are reported.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "archiver.downloadermiddlewares.robots.SiteRobotsTxtMiddleware": 100,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "archiver.downloadermiddlewares.retry.BackoffRetryMiddleware": 550,
 }
 EXTENSIONS = {
     # First of all: a second run on the same output stops here, before anything is repaired,

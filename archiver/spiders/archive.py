@@ -30,6 +30,7 @@ from twisted.python.failure import Failure
 
 from archiver.capture.extension import capture_for
 from archiver.decoding import page_text
+from archiver.downloadermiddlewares.robots import ForbiddenByRobots, RobotsUnavailable
 from archiver.items import ArticleRecord
 from archiver.parsers import LayoutError, category_links, parse_article, parse_listing
 from archiver.state import CrawlState, get_state
@@ -146,6 +147,12 @@ class ArchiveSpider(Spider):
 
     def parse_article(self, response: Response) -> Iterator[ArticleRecord]:
         url = canonical_url(response.url)
+        if "dataloss" in response.flags:  # DOWNLOAD_FAIL_ON_DATALOSS=False kept a short body
+            self.crawler.stats.inc_value("archiver/articles/truncated")
+            reason = "body shorter than its Content-Length (captured with WARC-Truncated)"
+            logger.warning("No record from article %s: %s", response.url, reason)
+            self.state.record_failure(url, kind="article", status=response.status, reason=reason)
+            return
         capture = capture_for(response)
         if capture is None:
             self.count_skip(response, "no WARC capture for the response (is capture enabled?)")
@@ -196,18 +203,31 @@ class ArchiveSpider(Spider):
         )
 
     def on_error(self, failure: Failure) -> None:
+        """A page not fetched (after retries): logged, counted and recorded with its HTTP
+        status and reason, under the URL first requested, for the report and the next run.
+        A page robots.txt forbids is the site's choice, not a failure."""
         request: Request = failure.request  # type: ignore[attr-defined]
         kind = request.meta.get(KIND_META_KEY, "other")
         error = failure.value
         status = error.response.status if isinstance(error, HttpError) else None
+        if isinstance(error, ForbiddenByRobots):
+            self.crawler.stats.inc_value("archiver/robots/forbidden")
+            logger.info("Not archived, forbidden by robots.txt: %s", request.url)
+            return
         if kind == PageKind.SITEMAP and status in (404, 410):
             self.crawler.stats.inc_value("archiver/sitemaps/absent")
             logger.info("No sitemap at %s (HTTP %s)", request.url, status)
             return
+        # After redirects the failed request is the chain's last; the next run asks the first.
+        url = (request.meta.get("redirect_urls") or [request.url])[0]
         reason = f"HTTP {status}" if status else f"{type(error).__name__}: {error}"
+        if status and url != request.url:
+            reason += f" at {request.url}"
         self.crawler.stats.inc_value(f"archiver/failed/{kind}")
-        logger.warning("Failed to archive %s %s: %s", kind, request.url, reason)
-        self.state.record_failure(request.url, kind=kind, status=status, reason=reason)
+        # robots.txt unavailable: its middleware gave the one WARNING for the whole site.
+        log = logger.info if isinstance(error, RobotsUnavailable) else logger.warning
+        log("Failed to archive %s %s: %s", kind, url, reason)
+        self.state.record_failure(url, kind=kind, status=status, reason=reason)
 
     def count_skip(self, response: Response, reason: str) -> None:
         """A fetched page that yields no record: logged, counted, kept for the report."""
