@@ -57,6 +57,15 @@ DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024  # also caps decompressed size (gzip/brotli bombs)
 DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 
+# --- Scope and traps: one site, bounded walks (archiver.spiders.walks) ----------------------
+URLLENGTH_LIMIT = 2083  # Scrapy's default; longer links and redirects are refused, counted
+# Link hops from the root, pagination excepted (bounded per walk below): root 0, listing or
+# sitemap 1, nested sitemaps 2-3, articles under them. Deeper is a trap (sitemap chains).
+DEPTH_LIMIT = 10
+# Pages of one category listing per walk. The largest known (opinion) runs past 830 pages;
+# the whole archive, tens of thousands of articles at 6 a page, fits in one walk of this.
+ARCHIVE_MAX_LISTING_PAGES = 10_000
+
 # --- Components ----------------------------------------------------------------------------
 DUPEFILTER_CLASS = "archiver.dupefilter.DiskDupeFilter"  # the seen-set on disk, not in RAM
 DOWNLOADER_MIDDLEWARES = {
@@ -68,6 +77,14 @@ DOWNLOADER_MIDDLEWARES = {
     "archiver.downloadermiddlewares.robots.SiteRobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "archiver.downloadermiddlewares.retry.BackoffRetryMiddleware": 550,
+    # A <meta http-equiv=refresh> is a redirect too: never followed off the site.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "archiver.downloadermiddlewares.redirect.MetaRefreshMiddleware": 580,
+}
+SPIDER_MIDDLEWARES = {
+    # Scrapy's DepthMiddleware, with a WARNING (not DEBUG) when DEPTH_LIMIT drops a link.
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "archiver.spidermiddlewares.depth.DepthMiddleware": 900,
 }
 EXTENSIONS = {
     # First of all: a second run on the same output stops here, before anything is repaired,

@@ -62,17 +62,26 @@ def normalize_base_url(base_url: str) -> str:
 
 def canonical_url(url: str) -> str:
     """The one form of a page URL: scheme and host lower-cased, default port, dot segments,
-    query, fragment and a trailing slash removed ("/" itself stays)."""
+    query, fragment and a trailing slash removed ("/" itself stays).
+
+    Raises ValueError for a URL that cannot name a page (a bad port, a broken IPv6 host).
+    """
     parts = urlsplit(url.strip())
     path = _clean_path(parts.path)
     return urlunsplit((parts.scheme.lower(), _netloc(parts), path, "", ""))
 
 
 def site_key(url: str) -> str:
-    """``scheme://host:port`` with lower-case host and explicit port, for scope checks."""
-    parts = urlsplit(url)
-    port = parts.port or _DEFAULT_PORTS.get(parts.scheme.lower(), 0)
-    return f"{parts.scheme.lower()}://{(parts.hostname or '').lower()}:{port}"
+    """``scheme://host:port`` with lower-case host and explicit port, for scope checks;
+    ``""`` for a URL that names no site (``javascript:``, ``mailto:``, a bad port)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port or _DEFAULT_PORTS.get(parts.scheme.lower(), 0)
+    except ValueError:
+        return ""
+    if not parts.hostname or not port:
+        return ""
+    return f"{parts.scheme.lower()}://{_host(parts)}:{port}"
 
 
 def page_kind(url: str) -> PageKind:
@@ -103,10 +112,13 @@ def is_category_listing(url: str) -> bool:
     return len(segments) >= 2 and segments[0] == "category"
 
 
-def _netloc(parts: SplitResult) -> str:
+def _host(parts: SplitResult) -> str:
     host = (parts.hostname or "").lower()
-    if ":" in host:  # IPv6 literal
-        host = f"[{host}]"
+    return f"[{host}]" if ":" in host else host  # an IPv6 literal keeps its brackets
+
+
+def _netloc(parts: SplitResult) -> str:
+    host = _host(parts)
     port = parts.port
     if port is None or port == _DEFAULT_PORTS.get(parts.scheme.lower()):
         return host

@@ -3,7 +3,10 @@
 Scrapy's OffsiteMiddleware matches host names only (any port, any subdomain) and lets
 ``dont_filter`` requests through, which include redirects of start requests. An archive of
 one site must never fetch anything else, so this middleware checks every request that
-reaches the downloader, redirects included, against ``spider.site`` (``scheme://host:port``).
+reaches the downloader, redirects and robots.txt included, against ``spider.site``
+(``scheme://host:port``): another host, another loopback address, another port, a
+link-local or private address, ``localhost`` for ``127.0.0.1``, or any scheme but the
+site's is refused here, before a connection is made. So is an absurdly long URL.
 """
 
 from __future__ import annotations
@@ -22,28 +25,51 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+REFUSED_KEY = "archiver/scope/refused"  # stats: requests refused, out of scope
+TOO_LONG_KEY = "archiver/scope/too_long"  # stats: requests refused, URL over URLLENGTH_LIMIT
+
 
 class ScopeMiddleware:
-    """Refuse (and count) requests outside the spider's ``site``. Reads no settings; a spider
-    without a ``site`` attribute is not restricted."""
+    """Refuse (IgnoreRequest, counted, one WARNING per foreign site) every request outside
+    the spider's ``site``, and every request whose URL is longer than ``URLLENGTH_LIMIT``
+    (Scrapy's setting, default 2083; 0: no limit). A spider without a ``site`` attribute is
+    not restricted by site."""
 
-    def __init__(self, crawler: Crawler) -> None:
+    def __init__(self, crawler: Crawler, max_length: int) -> None:
         self.crawler = crawler
         assert crawler.stats is not None
         self.stats: StatsCollector = crawler.stats
+        self.max_length = max_length
         self._warned: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ScopeMiddleware:
-        return cls(crawler)
+        return cls(crawler, crawler.settings.getint("URLLENGTH_LIMIT"))
 
     def process_request(self, request: Request) -> None:
+        if self.max_length and len(request.url) > self.max_length:
+            self.stats.inc_value(TOO_LONG_KEY)
+            self._warn_once(
+                "too long",
+                "Refused a URL of %d characters (URLLENGTH_LIMIT %d): %.200s...",
+                len(request.url),
+                self.max_length,
+                request.url,
+            )
+            raise IgnoreRequest(f"URL longer than {self.max_length} characters")
         site = getattr(self.crawler.spider, "site", None)
         if site is None or site_key(request.url) == site_key(site):
             return
-        self.stats.inc_value("archiver/scope/refused")
-        key = site_key(request.url)
+        self.stats.inc_value(REFUSED_KEY)
+        self._warn_once(
+            site_key(request.url) or request.url[:200],
+            "Refused out-of-scope URL %.200s (the crawl stays on %s)",
+            request.url,
+            site,
+        )
+        raise IgnoreRequest(f"out of scope: {request.url[:200]}")
+
+    def _warn_once(self, key: str, message: str, *args: object) -> None:
         if key not in self._warned:
             self._warned.add(key)
-            logger.warning("Refused out-of-scope URL %s (the crawl stays on %s)", request.url, site)
-        raise IgnoreRequest(f"out of scope: {request.url}")
+            logger.warning(message, *args)

@@ -2,8 +2,10 @@
 
 It says when the run started and ended, why it ended and with which exit code, the pages it
 fetched by kind, the articles it added and skipped, the WARC bytes it wrote, and every page
-that failed in it (with status and reason; the next run retries them). Written to a temporary
-file, fsynced and renamed: a report is whole or absent.
+that failed in it (with status and reason; the next run retries them); what it declined to
+fetch as out of scope (``scope``) and the listing walks a trap bound stopped (``limits``:
+not failures, so not retried). Written to a temporary file, fsynced and renamed: a report
+is whole or absent.
 """
 
 from __future__ import annotations
@@ -30,6 +32,15 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 PAGES_PREFIX = "archiver/pages/"  # stats: responses received, by page kind
+# The report's "scope" counts: what the crawl declined to fetch, and the stats key of each.
+SCOPE_KEYS = {
+    "requests_refused": "archiver/scope/refused",  # another site, refused in the downloader
+    "redirects_refused": "archiver/scope/redirects_refused",  # a Location off the site
+    "urls_too_long": "archiver/scope/too_long",  # requests over URLLENGTH_LIMIT
+    "links_out_of_scope": "archiver/links/out_of_scope",  # links to another site or scheme
+    "links_too_long": "archiver/links/too_long",
+    "links_invalid": "archiver/links/invalid",  # a bad port, a broken IPv6 host
+}
 
 
 class RunReportExtension:
@@ -91,6 +102,17 @@ class RunReportExtension:
             },
             "warc_bytes_written": stats.get("archiver/warc/bytes", 0),
             "failed": [asdict(f) for f in state.failures(run_id=state.run_id)],
+            "scope": {name: stats.get(key, 0) for name, key in SCOPE_KEYS.items()},
+            "limits": self.limits(stats),
+        }
+
+    def limits(self, stats: dict[str, Any]) -> dict[str, Any]:
+        """What the trap bounds stopped: walks cut short (by URL) and links too deep."""
+        walks = getattr(self.crawler.spider, "walks", None)
+        stopped = getattr(walks, "stopped", [])
+        return {
+            "walks_stopped": [asdict(stop) for stop in stopped],
+            "depth_limit_ignored": stats.get("depth/request_ignored_count", 0),
         }
 
 

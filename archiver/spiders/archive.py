@@ -33,6 +33,7 @@ from archiver.items import ArticleRecord
 from archiver.parsers import LayoutError, category_links, parse_article, parse_listing
 from archiver.parsers.guards import check_complete
 from archiver.sitemaps import NotASitemap, SitemapError, read_sitemap
+from archiver.spiders.walks import ListingWalks, WalkStop
 from archiver.state import CrawlState, get_state
 from archiver.urls import (
     DEFAULT_BASE_URL,
@@ -67,12 +68,16 @@ class ArchiveSpider(Spider):
         self.allowed_domains = [urlsplit(self.site).hostname or ""]
         self.full_walk = str(full_walk).lower() in ("1", "true", "yes")
         self.robots_sitemaps: list[str] = []
+        self.walks = ListingWalks(0)  # from_crawler: ARCHIVE_MAX_LISTING_PAGES
+        self.max_url_length = 0  # from_crawler: URLLENGTH_LIMIT
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ArchiveSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         assert isinstance(spider, ArchiveSpider)
         spider.full_walk = spider.full_walk or crawler.settings.getbool("ARCHIVE_FULL_WALK")
+        spider.walks = ListingWalks(crawler.settings.getint("ARCHIVE_MAX_LISTING_PAGES"))
+        spider.max_url_length = crawler.settings.getint("URLLENGTH_LIMIT")
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
         return spider
 
@@ -113,25 +118,49 @@ class ArchiveSpider(Spider):
             return
         new = 0
         for entry in listing.entries:
-            for request in self.follow(entry.url):
+            # An entry is a post: a listing linking listings would chain walks without end.
+            for request in self.follow(entry.url, only=PageKind.ARTICLE):
                 new += 1
                 yield request
-        yield from self.next_listing_page(response, listing.next_page, new)
+        entries = [_canonical_or_raw(entry.url) for entry in listing.entries]
+        yield from self.next_listing_page(response, listing.next_page, new, entries)
 
     def next_listing_page(
-        self, response: Response, next_page: str | None, new: int
+        self, response: Response, next_page: str | None, new: int, entries: list[str]
     ) -> Iterator[Request]:
-        walk = response.meta.get(WALK_META_KEY)
+        """The request for the next page of the walk, unless the walk ends here: at its
+        last page, at a bound (a trap), or, incrementally, where nothing new is left."""
+        walk = response.meta.get(WALK_META_KEY) or _first_page(canonical_url(response.url))
         if next_page is None:
-            if walk:
-                self.state.mark_walk_completed(walk)
+            self.state.mark_walk_completed(walk)
             return
-        if new == 0 and walk and not self.full_walk and self.state.walk_completed(walk):
+        stop = self.walks.page(walk, response.url, entries)
+        if stop is not None:
+            self.stop_walk(walk, response.url, stop)
+            return
+        if new == 0 and not self.full_walk and self.state.walk_completed(walk):
             # Newest first: a page with nothing new, in a category walked to its end before,
             # means the rest is archived too. A walk never finished keeps going.
             self.crawler.stats.inc_value("archiver/listings/walk_stopped_early")
             return
-        yield from self.follow(next_page, walk=walk)
+        for request in self.follow(next_page, walk=walk):
+            request.meta["depth_reset"] = True  # pages count per walk, not as DEPTH_LIMIT hops
+            yield request
+
+    def stop_walk(self, walk: str, url: str, stop: WalkStop) -> None:
+        """A walk cut short by a bound: one WARNING (a walk stops once), counted, reported."""
+        self.crawler.stats.inc_value(f"archiver/listings/{stop.value}")
+        why = {
+            WalkStop.REPEATED: "the page lists no entry new to the walk (endless pagination?)",
+            WalkStop.CAPPED: f"ARCHIVE_MAX_LISTING_PAGES ({self.walks.max_pages}) reached",
+        }[stop]
+        logger.warning(
+            "Stopped walking listing %s at %s after %d pages: %s",
+            walk,
+            url,
+            self.walks.pages(walk),
+            why,
+        )
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         """Follow a sitemap's links. A hostile one (a DTD: XXE, entity expansion; a .xml.gz
@@ -177,13 +206,29 @@ class ArchiveSpider(Spider):
 
     # --- requests and failures -------------------------------------------------------------
 
-    def follow(self, url: str, *, walk: str | None = None) -> Iterator[Request]:
-        """A request for a site URL in canonical form, routed by its kind; nothing otherwise."""
-        url = canonical_url(url)
+    def follow(
+        self, url: str, *, walk: str | None = None, only: PageKind | None = None
+    ) -> Iterator[Request]:
+        """A request for a site URL in canonical form, routed by its kind (``only``: of that
+        kind); nothing otherwise. Links that cannot be followed are counted
+        (``archiver/links/...``): another site or scheme (``javascript:``, ``mailto:``), a
+        URL over ``URLLENGTH_LIMIT`` or one that names no page, a kind not asked for."""
+        try:
+            url = canonical_url(url)
+        except ValueError as exc:
+            self.crawler.stats.inc_value("archiver/links/invalid")
+            logger.debug("Not following an invalid link %.200r: %s", url, exc)
+            return
         if site_key(url) != site_key(self.site):
             self.crawler.stats.inc_value("archiver/links/out_of_scope")
             return
+        if self.max_url_length and len(url) > self.max_url_length:
+            self.count_long_link(url)
+            return
         kind = page_kind(url)
+        if only is not None and kind is not only:
+            self.crawler.stats.inc_value("archiver/links/unexpected_kind")
+            return
         if kind is PageKind.ARTICLE:
             if self.state.is_archived(url):
                 self.crawler.stats.inc_value("archiver/articles/already_archived")
@@ -194,6 +239,18 @@ class ArchiveSpider(Spider):
         elif kind is PageKind.LISTING and is_category_listing(url):
             first_page = walk or _first_page(url)
             yield self.request(url, kind, self.parse_listing, walk=first_page)
+
+    def count_long_link(self, url: str) -> None:
+        """A link longer than ``URLLENGTH_LIMIT``: counted, the first one logged (truncated)."""
+        stats = self.crawler.stats
+        if not stats.get_value("archiver/links/too_long"):
+            logger.warning(
+                "Not following a link of %d characters (URLLENGTH_LIMIT %d): %.200s...",
+                len(url),
+                self.max_url_length,
+                url,
+            )
+        stats.inc_value("archiver/links/too_long")
 
     def request(
         self,
@@ -255,6 +312,13 @@ def _text(response: Response) -> str:
         raise LayoutError(f"not a text response ({response.headers.get('Content-Type')!r})")
     content_type = response.headers.get(b"Content-Type")
     return page_text(response.body, content_type.decode("latin-1") if content_type else None)
+
+
+def _canonical_or_raw(url: str) -> str:
+    try:
+        return canonical_url(url)
+    except ValueError:
+        return url
 
 
 def _first_page(listing_url: str) -> str:
