@@ -77,6 +77,8 @@ DOWNLOADER_MIDDLEWARES = {
     "archiver.downloadermiddlewares.robots.SiteRobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "archiver.downloadermiddlewares.retry.BackoffRetryMiddleware": 550,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "archiver.downloadermiddlewares.redirect_limits.BoundedRedirectMiddleware": 600,
     # A <meta http-equiv=refresh> is a redirect too: never followed off the site.
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "archiver.downloadermiddlewares.redirect.MetaRefreshMiddleware": 580,
