@@ -64,3 +64,36 @@ def test_a_bad_base_url_names_the_fix(bad: str) -> None:
 
 def test_base_url_is_reduced_to_its_root() -> None:
     assert normalize_base_url("HTTP://127.0.0.1:8000/") == "http://127.0.0.1:8000"
+
+
+@pytest.mark.parametrize(
+    ("url", "canonical"),
+    [
+        ("https://eng-archive.aawsat.com:443/a/b/c", "https://eng-archive.aawsat.com/a/b/c"),
+        ("http://eng-archive.aawsat.com:80/a/b/c", "http://eng-archive.aawsat.com/a/b/c"),
+        ("https://eng-archive.aawsat.com:80/a/b/c", "https://eng-archive.aawsat.com:80/a/b/c"),
+        ("http://[::1]:8000/a/b/c/", "http://[::1]:8000/a/b/c"),
+        (ARTICLE + "?utm_source=x&utm_medium=y&fbclid=z", ARTICLE),
+    ],
+)
+def test_default_ports_and_tracking_parameters(url: str, canonical: str) -> None:
+    assert canonical_url(url) == canonical
+
+
+def test_the_default_port_is_the_same_site() -> None:
+    assert site_key("https://eng-archive.aawsat.com:443/x") == site_key(ARTICLE)
+    assert site_key("HTTPS://ENG-ARCHIVE.aawsat.com/x") == site_key(ARTICLE)
+    assert site_key("http://eng-archive.aawsat.com/x") != site_key(ARTICLE)  # scheme counts
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "mailto:a@b.org", "http:///x", "http://h:99999/", "http://[::1"]
+)
+def test_urls_naming_no_site_have_no_site_key(url: str) -> None:
+    assert site_key(url) == ""
+
+
+@pytest.mark.parametrize("url", ["http://h:99999/a", "http://h:port/a", "http://[::1/a"])
+def test_a_url_naming_no_page_is_a_value_error(url: str) -> None:
+    with pytest.raises(ValueError):
+        canonical_url(url)
