@@ -305,7 +305,8 @@ def test_endless_pagination_of_fresh_dead_links_stops_at_the_page_cap(
         return Response(200, listing_page(fresh, older), HTML)
 
     server.faults = PrefixFaults({first: generated(page)})
-    run = crawl(server, tmp_path / "out", ARCHIVE_MAX_LISTING_PAGES="4")
+    # DEPTH_LIMIT 2 < 4 pages: pagination is bounded per walk, not by depth.
+    run = crawl(server, tmp_path / "out", ARCHIVE_MAX_LISTING_PAGES="4", DEPTH_LIMIT="2")
 
     pages = requested(run, lambda p: p.startswith(first))
     assert pages == [first] + [f"{first}/page/{n}" for n in (2, 3, 4)]
@@ -332,10 +333,15 @@ def test_calendar_traps_are_bounded_by_depth_and_never_walked_from_entries(
         next_month = f"{base}/sitemap-{year}-{number:02d}.xml"
         return Response(200, sitemap("sitemapindex", [next_month]), XML)
 
-    server.faults = PrefixFaults({"/sitemap-": generated(month)})
+    first = first_listing(site)
+
+    def days(target: str) -> Response:  # a page of day archives, and an older page
+        number = _page_number(target)
+        links = [f"{base}/category/calendar/{number}/01/{day:02d}" for day in range(1, 8)]
+        return Response(200, listing_page(links, f"{base}{first}/page/{number + 1}"), HTML)
+
+    server.faults = PrefixFaults({"/sitemap-": generated(month), first: generated(days)})
     server.faults["/robots.txt"] = robots(f"{base}/sitemap-2012-01.xml")
-    days = [f"{base}/category/calendar/2012/01/{day:02d}" for day in range(1, 8)]
-    server.faults[first_listing(site)] = F.replace(listing_page(days))
     run = crawl(server, tmp_path / "out")
 
     assert run.code == 0
@@ -343,5 +349,9 @@ def test_calendar_traps_are_bounded_by_depth_and_never_walked_from_entries(
     assert len(requested(run, lambda p: p.startswith("/sitemap-"))) == 10
     assert run.report["limits"]["depth_limit_ignored"] == 1
     assert any("deeper than DEPTH_LIMIT 10" in line for line in warnings(run))
+    # Entries are followed only as articles; a page with no article new to its walk ends it.
     assert requested(run, lambda p: p.startswith("/category/calendar")) == []
+    assert requested(run, lambda p: p.startswith(first)) == [first]
+    [stop] = run.report["limits"]["walks_stopped"]
+    assert (stop["url"], stop["reason"]) == (base + first, "walk_repeated")
     assert len(run.records) == ARTICLES  # other listings and /wp-sitemap.xml still lead in

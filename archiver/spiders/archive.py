@@ -122,19 +122,29 @@ class ArchiveSpider(Spider):
             for request in self.follow(entry.url, only=PageKind.ARTICLE):
                 new += 1
                 yield request
-        entries = [_canonical_or_raw(entry.url) for entry in listing.entries]
-        yield from self.next_listing_page(response, listing.next_page, new, entries)
+        articles = [url for entry in listing.entries if (url := self.site_article(entry.url))]
+        yield from self.next_listing_page(response, listing.next_page, new, articles)
+
+    def site_article(self, url: str) -> str | None:
+        """The canonical URL of an article of the site, or None for any other link."""
+        try:
+            url = canonical_url(url)
+        except ValueError:
+            return None
+        same_site = site_key(url) == site_key(self.site)
+        return url if same_site and page_kind(url) is PageKind.ARTICLE else None
 
     def next_listing_page(
-        self, response: Response, next_page: str | None, new: int, entries: list[str]
+        self, response: Response, next_page: str | None, new: int, articles: list[str]
     ) -> Iterator[Request]:
         """The request for the next page of the walk, unless the walk ends here: at its
-        last page, at a bound (a trap), or, incrementally, where nothing new is left."""
+        last page, at a bound (a trap: ``articles``, the page's entries, has none new to
+        the walk, or ARCHIVE_MAX_LISTING_PAGES), or, incrementally, where nothing is new."""
         walk = response.meta.get(WALK_META_KEY) or _first_page(canonical_url(response.url))
         if next_page is None:
             self.state.mark_walk_completed(walk)
             return
-        stop = self.walks.page(walk, response.url, entries)
+        stop = self.walks.page(walk, response.url, articles)
         if stop is not None:
             self.stop_walk(walk, response.url, stop)
             return
@@ -151,7 +161,7 @@ class ArchiveSpider(Spider):
         """A walk cut short by a bound: one WARNING (a walk stops once), counted, reported."""
         self.crawler.stats.inc_value(f"archiver/listings/{stop.value}")
         why = {
-            WalkStop.REPEATED: "the page lists no entry new to the walk (endless pagination?)",
+            WalkStop.REPEATED: "the page lists no article new to the walk (endless pagination?)",
             WalkStop.CAPPED: f"ARCHIVE_MAX_LISTING_PAGES ({self.walks.max_pages}) reached",
         }[stop]
         logger.warning(
@@ -312,13 +322,6 @@ def _text(response: Response) -> str:
         raise LayoutError(f"not a text response ({response.headers.get('Content-Type')!r})")
     content_type = response.headers.get(b"Content-Type")
     return page_text(response.body, content_type.decode("latin-1") if content_type else None)
-
-
-def _canonical_or_raw(url: str) -> str:
-    try:
-        return canonical_url(url)
-    except ValueError:
-        return url
 
 
 def _first_page(listing_url: str) -> str:

@@ -1,9 +1,10 @@
 """Bounds on walking a category listing page by page, so a spider trap cannot keep it going.
 
 A walk is the paging of one category listing (``/category/x``, ``/page/2``, ...) within one
-run. It stops where a page lists no entry new to the walk (endless pagination that repeats
-the same entries, or shows none) and after ``ARCHIVE_MAX_LISTING_PAGES`` pages. Entries are
-kept as hashes, a few dozen bytes each: the whole archive's fit in a few megabytes.
+run. It stops where a page lists no article new to the walk (endless pagination that
+repeats the same entries, shows none, or lists anything but the site's articles, as a
+calendar does) and after ``ARCHIVE_MAX_LISTING_PAGES`` pages. Entries are kept as hashes, a
+few dozen bytes each: the whole archive's fit in a few megabytes.
 """
 
 from __future__ import annotations
