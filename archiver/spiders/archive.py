@@ -186,7 +186,7 @@ class ArchiveSpider(Spider):
             return
         except SitemapError as exc:
             self.crawler.stats.inc_value("archiver/sitemaps/refused")
-            self.count_skip(response, f"sitemap refused: {exc}")
+            self.count_skip(response, str(exc))
             return
         for loc in links.locs:
             if links.kind == "sitemapindex" or page_kind(loc) is not PageKind.SITEMAP:
