@@ -54,7 +54,10 @@ COOKIES_ENABLED = False  # a public archive needs none; fewer variants of each c
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
-DOWNLOAD_MAXSIZE = 32 * 1024 * 1024  # also caps decompressed size (gzip/brotli bombs)
+# A response past DOWNLOAD_MAXSIZE bytes is cancelled (at once if its Content-Length says so,
+# else as the bytes arrive) and reported; the cap also bounds the decompressed body (gzip,
+# deflate and brotli bombs) and a .xml.gz sitemap. Pages are ~50 KB; WARNSIZE logs oddities.
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 
 # --- Scope and traps: one site, bounded walks (archiver.spiders.walks) ----------------------
