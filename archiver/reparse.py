@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scrapy.http import HtmlResponse
 from scrapy.utils.gz import gunzip
 from warcio.recordloader import ArcWarcRecord
 
@@ -51,12 +50,12 @@ def reparse(output: Path, destination: Path) -> ReparseReport:
     writer = JsonlWriter(destination, f"REPARSE-{new_run_id()}")
     seen: set[str] = set()
     for path in sorted((output / "warc").glob("*.warc.gz")):
-        for url, capture, response in _article_responses(path):
+        for url, capture, page in _article_responses(path):
             if url in seen:
                 report.duplicates += 1
                 continue
             seen.add(url)
-            record = _parse(url, capture, response, report)
+            record = _parse(url, capture, page, report)
             if record is not None:
                 writer.write(record)
                 report.records += 1
@@ -65,14 +64,21 @@ def reparse(output: Path, destination: Path) -> ReparseReport:
     return report
 
 
+@dataclass(frozen=True, slots=True)
+class _Page:
+    """An article response as the spider's callback would see it: the capture's target URL,
+    the body with its Content-Encoding undone, and the Content-Type header."""
+
+    url: str
+    body: bytes
+    content_type: str | None
+
+
 def _parse(
-    url: str, capture: Capture, response: HtmlResponse, report: ReparseReport
+    url: str, capture: Capture, page: _Page, report: ReparseReport
 ) -> dict[str, object] | None:
     try:
-        content = parse_article(
-            page_text(response.body, response.headers.to_unicode_dict().get("Content-Type")),
-            response.url,
-        )
+        content = parse_article(page_text(page.body, page.content_type), page.url)
     except LayoutError as exc:
         report.layout_errors.append((url, str(exc)))
         logger.warning("No record from %s: layout not recognised: %s", url, exc)
@@ -82,7 +88,7 @@ def _parse(
     return record
 
 
-def _article_responses(path: Path) -> Iterator[tuple[str, Capture, HtmlResponse]]:
+def _article_responses(path: Path) -> Iterator[tuple[str, Capture, _Page]]:
     for record, offset, length in iter_responses(path):
         target = record.rec_headers.get_header("WARC-Target-URI")
         url = canonical_url(target)
@@ -101,22 +107,27 @@ def _article_responses(path: Path) -> Iterator[tuple[str, Capture, HtmlResponse]
             target_uri=target,
         )
         body = record.raw_stream.read()  # the payload as received (still content-encoded)
-        yield url, capture, _response(target, record, body)
+        yield url, capture, _page(target, record, body)
 
 
-def _response(url: str, record: ArcWarcRecord, body: bytes) -> HtmlResponse:
-    """The response as Scrapy's HttpCompressionMiddleware would have handed it on."""
-    headers = [(k, v) for k, v in record.http_headers.headers]
+def _page(url: str, record: ArcWarcRecord, body: bytes) -> _Page:
+    """The page as Scrapy's HttpCompressionMiddleware would have handed it on (no Scrapy
+    Response is built: at hundreds of pages a second its header handling shows)."""
     encoding = record.http_headers.get_header("Content-Encoding", "").lower().strip()
     if encoding in ("gzip", "x-gzip"):
         body = gunzip(body, max_size=MAX_BODY)
-        headers = [(k, v) for k, v in headers if k.lower() != "content-encoding"]
     elif encoding == "deflate":
         body = _inflate(body)
-        headers = [(k, v) for k, v in headers if k.lower() != "content-encoding"]
     elif encoding and encoding != "identity":
         raise ValueError(f"{url}: Content-Encoding {encoding!r} is not supported by reparse")
-    return HtmlResponse(url, headers=headers, body=body)
+    return _Page(url, body, _content_type(record.http_headers.headers))
+
+
+def _content_type(headers: list[tuple[str, str]]) -> str | None:
+    """The Content-Type header as Scrapy's ``Headers.to_unicode_dict()`` gives it: its
+    values joined with "," when it was sent more than once; None when absent."""
+    values = [value for name, value in headers if name.lower() == "content-type"]
+    return ",".join(values) if values else None
 
 
 def _inflate(data: bytes) -> bytes:
