@@ -21,7 +21,6 @@ import gc
 import http.client
 import io
 import re
-import subprocess
 import warnings
 import zlib
 from collections.abc import Iterator
@@ -48,17 +47,6 @@ ARTICLES = 10
 CAP = 32 * 1024 * 1024  # DOWNLOAD_MAXSIZE in archiver/settings.py
 MEMORY_MARGIN_MB = 80  # above a normal crawl's peak; a 300 MB body held whole would pass it
 ENTRY = '<div class="entry-content">'
-
-
-@pytest.fixture(scope="module", autouse=True)
-def honest_peak_rss() -> Iterator[None]:
-    """Start the crawls with fork, not vfork. Linux carries the parent's memory high-water
-    mark into a vfork child's ``ru_maxrss`` at exec, so ``FaultRun.peak_rss_mb`` would read
-    pytest's own peak (which the harness's reading of a bomb's expanded payload raises past
-    250 MB) instead of the crawl's. A forked child starts from pytest's current RSS only."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(subprocess, "_USE_VFORK", False)
-        yield
 
 
 @pytest.fixture(scope="module")
