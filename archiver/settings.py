@@ -49,6 +49,14 @@ RETRY_AFTER_MAX = 600.0  # a Retry-After longer than this: not retried this run,
 RETRY_GIVE_UP_LOG_LEVEL = "WARNING"  # a page given up on is reported, not a crawl error
 REDIRECT_MAX_TIMES = 10
 COOKIES_ENABLED = False  # a public archive needs none; fewer variants of each capture
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "en",
+    # Not Scrapy's "gzip, deflate, br, zstd": warcio 1.8.1 (so pywb and `warcio check`) cannot
+    # read a br payload (webrecorder/warcio#73), and the captures must replay in standard
+    # tools. A server sending br unasked is still decoded (brotli is installed) and capped.
+    "Accept-Encoding": "gzip, deflate",
+}
 
 # --- Safety: turn off what a crawler of one public site does not need ------------------------
 TELNETCONSOLE_ENABLED = False

@@ -49,6 +49,9 @@ logger = logging.getLogger(__name__)
 
 KIND_META_KEY = "archiver_kind"
 WALK_META_KEY = "archiver_walk"  # the first page of the category listing being paged
+# Failure kinds the next run fetches again: pages not fetched, and pages fetched but
+# giving no record ("parse": cut short, layout not recognised, record invalid).
+RETRIED_FAILURES = ("listing", "article", "sitemap", "parse")
 USUAL_SITEMAPS = ("/wp-sitemap.xml", "/sitemap.xml", "/sitemap_index.xml")
 # Articles first: each one finishes (capture, record) soon after its listing is read, so the
 # queue stays short and an interrupted run has archived whole articles, not just listings.
@@ -87,8 +90,9 @@ class ArchiveSpider(Spider):
 
     async def start(self) -> AsyncIterator[Any]:
         yield self.request(self.site + "/", PageKind.ROOT, self.parse_root)
-        for failure in self.state.failures(kinds=("listing", "article", "sitemap")):
-            # Pages that failed in an earlier run are tried again (a listing's walk resumes).
+        for failure in self.state.failures(kinds=RETRIED_FAILURES):
+            # Pages that failed in an earlier run are tried again (a listing's walk resumes;
+            # a page cut short or unparsable is fetched afresh).
             for request in self.follow(failure.url):
                 yield request
 
@@ -105,6 +109,8 @@ class ArchiveSpider(Spider):
         except LayoutError as exc:
             self.count_skip(response, f"no navigation menu: {exc}")
             menu = []
+        else:
+            self.succeeded(response)
         for url in menu:
             yield from self.follow(url)
         for url in [*self.robots_sitemaps, *(self.site + path for path in USUAL_SITEMAPS)]:
@@ -116,6 +122,7 @@ class ArchiveSpider(Spider):
         except LayoutError as exc:
             self.count_skip(response, f"listing not recognised: {exc}")
             return
+        self.succeeded(response)
         new = 0
         for entry in listing.entries:
             # An entry is a post: a listing linking listings would chain walks without end.
@@ -188,6 +195,7 @@ class ArchiveSpider(Spider):
             self.crawler.stats.inc_value("archiver/sitemaps/refused")
             self.count_skip(response, str(exc))
             return
+        self.succeeded(response)
         for loc in links.locs:
             if links.kind == "sitemapindex" or page_kind(loc) is not PageKind.SITEMAP:
                 yield from self.follow(loc)
@@ -305,6 +313,13 @@ class ArchiveSpider(Spider):
         log = logger.info if isinstance(error, RobotsUnavailable) else logger.warning
         log("Failed to archive %s %s: %s", kind, url, reason)
         self.state.record_failure(url, kind=kind, status=status, reason=reason)
+
+    def succeeded(self, response: Response) -> None:
+        """A listing, sitemap or root read whole: forget its failure in an earlier run, so
+        later runs stop retrying it (an article's is forgotten when its record commits)."""
+        first = (response.meta.get("redirect_urls") or [response.url])[0]
+        for url in {first, canonical_url(response.url)}:
+            self.state.clear_failure(url)
 
     def count_skip(self, response: Response, reason: str) -> None:
         """A fetched page that yields no record: logged, counted, kept for the report."""
