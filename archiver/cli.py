@@ -82,7 +82,9 @@ def run_reparse(output: Path, destination: Path) -> int:
     print(f"{report.duplicates} later captures of archived articles skipped")
     for url, reason in report.layout_errors:
         print(f"no record (layout not recognised): {url}: {reason}")
-    return 1 if report.layout_errors else 0
+    for url, reason in report.undecodable:
+        print(f"no record (body not decodable): {url}: {reason}")
+    return 1 if report.layout_errors or report.undecodable else 0
 
 
 if __name__ == "__main__":

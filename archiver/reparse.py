@@ -6,16 +6,21 @@ decoded it (Content-Encoding as Scrapy's middleware does, then ``archiver.decodi
 and parsed with the current parser. The first capture of each article wins, as in the crawl.
 Records keep their ``warc`` pointer, digest and capture time, so an unchanged parser
 reproduces the crawl's records field for field.
+
+A capture that gives no record is skipped, logged and listed in the report, never fatal: a
+page the layout check refuses (``check_complete``, then the parser), and a body that cannot
+be decoded (a compression bomb past ``MAX_BODY``, a corrupt stream); the crawl made no
+record from those either.
 """
 
 from __future__ import annotations
 
 import logging
-import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scrapy.utils._compression import _inflate, _unbrotli, _unzstd
 from scrapy.utils.gz import gunzip
 from warcio.recordloader import ArcWarcRecord
 
@@ -24,6 +29,7 @@ from archiver.decoding import page_text
 from archiver.items import ArticleRecord, Capture, WarcPointer
 from archiver.jsonl import JsonlWriter
 from archiver.parsers import LayoutError, parse_article
+from archiver.parsers.guards import check_complete
 from archiver.schema import validate_record
 from archiver.state import new_run_id
 from archiver.urls import PageKind, canonical_url, page_kind
@@ -31,6 +37,15 @@ from archiver.urls import PageKind, canonical_url, page_kind
 logger = logging.getLogger(__name__)
 
 MAX_BODY = 64 * 1024 * 1024  # a decoded body larger than this is refused (gzip bombs)
+# Content-Encodings undone as Scrapy's HttpCompressionMiddleware undoes them (its own
+# functions: Scrapy is pinned), each capped at MAX_BODY.
+_DECODERS: dict[str, Callable[..., bytes]] = {
+    "gzip": gunzip,
+    "x-gzip": gunzip,
+    "deflate": _inflate,
+    "br": _unbrotli,
+    "zstd": _unzstd,
+}
 
 
 @dataclass
@@ -41,6 +56,7 @@ class ReparseReport:
     records: int = 0
     duplicates: int = 0
     layout_errors: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
+    undecodable: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
 
 
 def reparse(output: Path, destination: Path) -> ReparseReport:
@@ -49,16 +65,20 @@ def reparse(output: Path, destination: Path) -> ReparseReport:
     report = ReparseReport()
     writer = JsonlWriter(destination, f"REPARSE-{new_run_id()}")
     seen: set[str] = set()
-    for path in sorted((output / "warc").glob("*.warc.gz")):
-        for url, capture, page in _article_responses(path):
-            if url in seen:
-                report.duplicates += 1
-                continue
-            seen.add(url)
-            record = _parse(url, capture, page, report)
-            if record is not None:
-                writer.write(record)
-                report.records += 1
+    try:
+        for path in sorted((output / "warc").glob("*.warc.gz")):
+            for url, capture, page in _article_responses(path, report):
+                if url in seen:
+                    report.duplicates += 1
+                    continue
+                seen.add(url)
+                record = _parse(url, capture, page, report)
+                if record is not None:
+                    writer.write(record)
+                    report.records += 1
+    except BaseException:
+        writer.abandon()  # its .open file stays: never shipped as if whole
+        raise
     writer.close()
     report.jsonl = writer.final_path if report.records else None
     return report
@@ -78,7 +98,9 @@ def _parse(
     url: str, capture: Capture, page: _Page, report: ReparseReport
 ) -> dict[str, object] | None:
     try:
-        content = parse_article(page_text(page.body, page.content_type), page.url)
+        html = page_text(page.body, page.content_type)
+        check_complete(html)
+        content = parse_article(html, page.url)
     except LayoutError as exc:
         report.layout_errors.append((url, str(exc)))
         logger.warning("No record from %s: layout not recognised: %s", url, exc)
@@ -88,7 +110,7 @@ def _parse(
     return record
 
 
-def _article_responses(path: Path) -> Iterator[tuple[str, Capture, _Page]]:
+def _article_responses(path: Path, report: ReparseReport) -> Iterator[tuple[str, Capture, _Page]]:
     for record, offset, length in iter_responses(path):
         target = record.rec_headers.get_header("WARC-Target-URI")
         url = canonical_url(target)
@@ -107,19 +129,28 @@ def _article_responses(path: Path) -> Iterator[tuple[str, Capture, _Page]]:
             target_uri=target,
         )
         body = record.raw_stream.read()  # the payload as received (still content-encoded)
-        yield url, capture, _page(target, record, body)
+        try:
+            page = _page(target, record, body)
+        # Any decoder's error: past MAX_BODY (a bomb), or a corrupt stream (zlib.error,
+        # brotli.error, ZstdError, OSError): one bad capture never stops the re-parse.
+        except Exception as exc:
+            report.undecodable.append((url, f"{type(exc).__name__}: {exc}"))
+            logger.warning("No record from %s: body not decodable: %s", url, exc)
+            continue
+        yield url, capture, page
 
 
 def _page(url: str, record: ArcWarcRecord, body: bytes) -> _Page:
     """The page as Scrapy's HttpCompressionMiddleware would have handed it on (no Scrapy
     Response is built: at hundreds of pages a second its header handling shows)."""
-    encoding = record.http_headers.get_header("Content-Encoding", "").lower().strip()
-    if encoding in ("gzip", "x-gzip"):
-        body = gunzip(body, max_size=MAX_BODY)
-    elif encoding == "deflate":
-        body = _inflate(body)
-    elif encoding and encoding != "identity":
-        raise ValueError(f"{url}: Content-Encoding {encoding!r} is not supported by reparse")
+    header = record.http_headers.get_header("Content-Encoding", "")
+    for encoding in reversed([token.strip().lower() for token in header.split(",")]):
+        if encoding in ("", "identity"):
+            continue
+        decode = _DECODERS.get(encoding)
+        if decode is None:
+            raise ValueError(f"Content-Encoding {encoding!r} is not one Scrapy decodes")
+        body = decode(body, max_size=MAX_BODY)
     return _Page(url, body, _content_type(record.http_headers.headers))
 
 
@@ -128,17 +159,3 @@ def _content_type(headers: list[tuple[str, str]]) -> str | None:
     values joined with "," when it was sent more than once; None when absent."""
     values = [value for name, value in headers if name.lower() == "content-type"]
     return ",".join(values) if values else None
-
-
-def _inflate(data: bytes) -> bytes:
-    """Deflate as servers send it: zlib-wrapped, or raw (as some old servers do)."""
-    for wbits in (zlib.MAX_WBITS, -zlib.MAX_WBITS):
-        decompressor = zlib.decompressobj(wbits)
-        try:
-            inflated = decompressor.decompress(data, MAX_BODY)
-        except zlib.error:
-            continue
-        if decompressor.unconsumed_tail:
-            raise ValueError(f"deflated body expands past {MAX_BODY} bytes")
-        return inflated
-    raise ValueError("deflated body does not inflate")
