@@ -27,10 +27,13 @@ LOCKED = 4
 WRITE_ERROR = 5
 
 # finish_reason values of a crawl stopped because its output failed.
-WRITE_ERROR_REASONS = frozenset({"warc_write_error", "warc_repair_error", "jsonl_write_error"})
+WRITE_ERROR_REASONS = frozenset(
+    {"warc_write_error", "warc_repair_error", "jsonl_write_error", "state_write_error"}
+)
 WRITE_ERROR_KEYS = (  # stats counting write errors; the last: the state database failed
     "archiver/warc/write_errors",
     "archiver/jsonl/write_errors",
+    "archiver/state/write_errors",
     "spider_exceptions/OperationalError",
 )
 

@@ -9,6 +9,7 @@ repairs the leftover files and keeps every line whose capture is whole.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,11 @@ logger = logging.getLogger(__name__)
 
 CLOSE_REASON = "jsonl_write_error"  # finish_reason of a crawl stopped by a JSONL write error
 WRITE_ERRORS_KEY = "archiver/jsonl/write_errors"
+# The state database failing to commit (SQLITE_FULL: "database or disk is full", an I/O
+# error) stops the crawl the same way, under its own reason and count.
+STATE_CLOSE_REASON = "state_write_error"
+STATE_ERRORS_KEY = "archiver/state/write_errors"
+_WRITE_ERRORS = (OSError, sqlite3.Error)
 
 
 class ValidatePipeline:
@@ -81,8 +87,10 @@ class JsonlStorePipeline:
     Settings: ``ARCHIVE_OUTPUT_DIR``, ``ARCHIVE_COMMIT_ITEMS`` (records per commit),
     ``ARCHIVE_COMMIT_SECONDS`` (longest time a record waits for its commit).
 
-    A write error (a full disk) stops the crawl with finish_reason ``jsonl_write_error`` and
-    leaves the file ``.open`` for the next run to repair.
+    A write error (a full disk) stops the crawl with finish_reason ``jsonl_write_error`` (or
+    ``state_write_error`` when the state database cannot commit) and leaves the file
+    ``.open`` for the next run to repair: its lines are on disk, so the repair keeps those
+    whose capture opens and marks them archived then.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -121,7 +129,7 @@ class JsonlStorePipeline:
             self.pending.append(record)
             if len(self.pending) >= self.commit_items:
                 self.commit()
-        except OSError as exc:
+        except _WRITE_ERRORS as exc:
             self.fail(exc)
             raise DropItem(f"Could not store {item.url}: {exc}") from exc
         self.crawler.stats.inc_value("archiver/records/written")
@@ -136,7 +144,7 @@ class JsonlStorePipeline:
             if not self.failed:
                 self.commit()
                 self.writer.close()
-        except OSError as exc:
+        except _WRITE_ERRORS as exc:
             self.fail(exc, stop=False)  # the crawl is closing already
         if self.failed:
             self.writer.abandon()
@@ -147,18 +155,22 @@ class JsonlStorePipeline:
         if time.monotonic() - self.last_commit >= self.commit_seconds:
             try:
                 self.commit()
-            except OSError as exc:
+            except _WRITE_ERRORS as exc:
                 self.fail(exc)
 
-    def fail(self, exc: OSError, *, stop: bool = True) -> None:
+    def fail(self, exc: OSError | sqlite3.Error, *, stop: bool = True) -> None:
         """A write error (a full disk): log it, count it, stop the crawl. Nothing uncommitted
         is marked archived; the next run repairs the ``.open`` file and fetches the rest."""
-        self.crawler.stats.inc_value(WRITE_ERRORS_KEY)
-        logger.error("Could not write to %s (%s); stopping the crawl", self.output / "jsonl", exc)
+        if isinstance(exc, sqlite3.Error):
+            key, reason, where = STATE_ERRORS_KEY, STATE_CLOSE_REASON, "the state database"
+        else:
+            key, reason, where = WRITE_ERRORS_KEY, CLOSE_REASON, str(self.output / "jsonl")
+        self.crawler.stats.inc_value(key)
+        logger.error("Could not write to %s (%s); stopping the crawl", where, exc)
         already, self.failed = self.failed, True
         if stop and not already:
             engine = self.crawler.engine
-            self._closing = deferred_from_coro(engine.close_spider_async(reason=CLOSE_REASON))
+            self._closing = deferred_from_coro(engine.close_spider_async(reason=reason))
 
     def commit(self) -> None:
         """Captures first, then records, then the state: each step only vouches for the

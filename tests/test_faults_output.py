@@ -29,8 +29,9 @@ pytestmark = pytest.mark.e2e
 
 ARTICLES = 12
 
-# Runs ``archiver.cli`` with writes to one kind of file failing past LIMIT bytes.
-# argv: KIND (jsonl | warc), LIMIT, then archiver's own arguments.
+# Runs ``archiver.cli`` with writes to one kind of file failing past LIMIT bytes (for the
+# state database: past LIMIT articles marked archived, as SQLite reports SQLITE_FULL).
+# argv: KIND (jsonl | warc | state), LIMIT, then archiver's own arguments.
 SHIM = r"""
 import errno, os, pathlib, runpy, sys
 kind, limit = sys.argv[1], int(sys.argv[2])
@@ -66,6 +67,23 @@ if kind == "jsonl":  # the JSONL file is a text file opened with Path.open("x")
         return Filling(file) if self.name.endswith(".jsonl.open") else file
 
     pathlib.Path.open = open_
+elif kind == "state":  # the state database: sqlite3 connections made with a failing factory
+    import sqlite3
+
+    class Filling(sqlite3.Connection):
+        def executemany(self, sql, rows):
+            if sql.startswith("INSERT OR IGNORE INTO articles"):
+                rows = list(rows)
+                if room(len(rows)) < len(rows):
+                    raise sqlite3.OperationalError("database or disk is full")
+            return super().executemany(sql, rows)
+
+    real_connect = sqlite3.connect
+
+    def connect(*args, **kwargs):
+        return real_connect(*args, factory=Filling, **kwargs)
+
+    sqlite3.connect = connect
 else:  # WARC files are written with os.write on a descriptor
     real_write = os.write
 
@@ -129,7 +147,11 @@ def marked_done(output: Path) -> set[str]:
 
 @pytest.mark.parametrize(
     ("kind", "limit", "reason"),
-    [("jsonl", 12_000, "jsonl_write_error"), ("warc", 75_000, "warc_write_error")],
+    [
+        ("jsonl", 12_000, "jsonl_write_error"),
+        ("warc", 75_000, "warc_write_error"),
+        ("state", 4, "state_write_error"),
+    ],
 )
 def test_a_write_error_exits_5_marks_nothing_unwritten_then_the_next_run_completes(
     tmp_path: Path, kind: str, limit: int, reason: str
@@ -144,7 +166,7 @@ def test_a_write_error_exits_5_marks_nothing_unwritten_then_the_next_run_complet
             run = crawl(server, output, ARCHIVE_COMMIT_ITEMS="1")
         assert run.code == exitcodes.WRITE_ERROR, run.log[-3000:]
         assert (run.report["finish_reason"], run.report["exit_code"]) == (reason, 5)
-        assert "No space left on device" in run.log
+        assert "No space left on device" in run.log or "database or disk is full" in run.log
         done, written = marked_done(output), complete_lines(output)
         assert done, "nothing was committed before the failure: the check below is empty"
         assert done <= set(written), "an article is marked done without its record"
