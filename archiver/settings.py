@@ -58,6 +58,13 @@ DEFAULT_REQUEST_HEADERS = {
     "Accept-Encoding": "gzip, deflate",
 }
 
+# --- Work per page -------------------------------------------------------------------------
+# Scrapy (>= 2.13, asyncio reactor) runs each callback's output through CONCURRENT_ITEMS
+# asyncio tasks (default 100; scrapy.utils.asyncio._parallel_asyncio), started per response
+# even for the one record or none an article yields. The pipelines are synchronous, so one
+# task does the same work in the same order.
+CONCURRENT_ITEMS = 1
+
 # --- Safety: turn off what a crawler of one public site does not need ------------------------
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
