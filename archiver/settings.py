@@ -64,6 +64,11 @@ DEFAULT_REQUEST_HEADERS = {
 # even for the one record or none an article yields. The pipelines are synchronous, so one
 # task does the same work in the same order.
 CONCURRENT_ITEMS = 1
+# Processes that parse article and listing pages (archiver.workers) while the reactor
+# fetches, captures and stores; 0: in the crawl process. At the real site's pace (about a
+# page a second) there is nothing to gain; a loopback mirror crawl, CPU-bound, uses 1
+# (archiver.demo.MIRROR_SETTINGS).
+ARCHIVE_PARSE_WORKERS = 0
 
 # --- Safety: turn off what a crawler of one public site does not need ------------------------
 TELNETCONSOLE_ENABLED = False

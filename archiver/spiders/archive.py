@@ -30,8 +30,7 @@ from archiver.capture.extension import capture_for
 from archiver.decoding import page_text
 from archiver.downloadermiddlewares.robots import ForbiddenByRobots, RobotsUnavailable
 from archiver.items import ArticleRecord
-from archiver.parsers import LayoutError, category_links, parse_article, parse_listing
-from archiver.parsers.guards import check_complete
+from archiver.parsers import LayoutError, category_links
 from archiver.sitemaps import NotASitemap, SitemapError, read_sitemap
 from archiver.spiders.walks import ListingWalks, WalkStop
 from archiver.state import CrawlState, get_state
@@ -44,6 +43,7 @@ from archiver.urls import (
     page_kind,
     site_key,
 )
+from archiver.workers import ParsePool, WorkerCrashed
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +73,7 @@ class ArchiveSpider(Spider):
         self.robots_sitemaps: list[str] = []
         self.walks = ListingWalks(0)  # from_crawler: ARCHIVE_MAX_LISTING_PAGES
         self.max_url_length = 0  # from_crawler: URLLENGTH_LIMIT
+        self.parse_pool = ParsePool(0)  # from_crawler: ARCHIVE_PARSE_WORKERS
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ArchiveSpider:
@@ -81,7 +82,11 @@ class ArchiveSpider(Spider):
         spider.full_walk = spider.full_walk or crawler.settings.getbool("ARCHIVE_FULL_WALK")
         spider.walks = ListingWalks(crawler.settings.getint("ARCHIVE_MAX_LISTING_PAGES"))
         spider.max_url_length = crawler.settings.getint("URLLENGTH_LIMIT")
+        spider.parse_pool = ParsePool(crawler.settings.getint("ARCHIVE_PARSE_WORKERS"))
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
+        crawler.signals.connect(spider.parse_pool.start, signal=signals.spider_opened)
+        # After the engine waited for every callback, so no page awaits a parse any more.
+        crawler.signals.connect(spider.parse_pool.close, signal=signals.spider_closed)
         return spider
 
     @property
@@ -116,11 +121,16 @@ class ArchiveSpider(Spider):
         for url in [*self.robots_sitemaps, *(self.site + path for path in USUAL_SITEMAPS)]:
             yield from self.follow(url)
 
-    def parse_listing(self, response: Response) -> Iterator[Request]:
+    async def parse_listing(self, response: Response) -> AsyncIterator[Request]:
+        """A listing's articles and its next page; the parse may run in a worker process
+        (``ARCHIVE_PARSE_WORKERS``)."""
         try:
-            listing = parse_listing(_text(response), response.url)
+            listing = await self.parse_pool.listing(response.body, *_text_source(response))
         except LayoutError as exc:
             self.count_skip(response, f"listing not recognised: {exc}")
+            return
+        except WorkerCrashed as exc:
+            self.worker_crashed(response, exc)
             return
         self.succeeded(response)
         new = 0
@@ -130,7 +140,8 @@ class ArchiveSpider(Spider):
                 new += 1
                 yield request
         articles = [url for entry in listing.entries if (url := self.site_article(entry.url))]
-        yield from self.next_listing_page(response, listing.next_page, new, articles)
+        for request in self.next_listing_page(response, listing.next_page, new, articles):
+            yield request
 
     def site_article(self, url: str) -> str | None:
         """The canonical URL of an article of the site, or None for any other link."""
@@ -200,7 +211,10 @@ class ArchiveSpider(Spider):
             if links.kind == "sitemapindex" or page_kind(loc) is not PageKind.SITEMAP:
                 yield from self.follow(loc)
 
-    def parse_article(self, response: Response) -> Iterator[ArticleRecord]:
+    async def parse_article(self, response: Response) -> AsyncIterator[ArticleRecord]:
+        """An article's record. The capture is in the WARC already (``response_downloaded``);
+        the parse may run in a worker process (``ARCHIVE_PARSE_WORKERS``) meanwhile the
+        reactor goes on with other pages."""
         url = canonical_url(response.url)
         if "dataloss" in response.flags:  # DOWNLOAD_FAIL_ON_DATALOSS=False kept a short body
             self.crawler.stats.inc_value("archiver/articles/truncated")
@@ -213,11 +227,12 @@ class ArchiveSpider(Spider):
             self.count_skip(response, "no WARC capture for the response (is capture enabled?)")
             return
         try:
-            html = _text(response)
-            check_complete(html)
-            content = parse_article(html, response.url)
+            content = await self.parse_pool.article(response.body, *_text_source(response))
         except LayoutError as exc:
             self.count_skip(response, f"layout not recognised: {exc}")
+            return
+        except WorkerCrashed as exc:
+            self.worker_crashed(response, exc)
             return
         self.crawler.stats.inc_value("archiver/articles/parsed")
         yield ArticleRecord.build(content, url=url, capture=capture)
@@ -321,6 +336,17 @@ class ArchiveSpider(Spider):
         for url in {first, canonical_url(response.url)}:
             self.state.clear_failure(url)
 
+    def worker_crashed(self, response: Response, exc: WorkerCrashed) -> None:
+        """A page whose parse worker died: a failure of its kind (a crash is no verdict on
+        the page), logged, counted and recorded, so the next run fetches it again."""
+        kind = response.meta.get(KIND_META_KEY, "other")
+        self.crawler.stats.inc_value(f"archiver/failed/{kind}")
+        self.crawler.stats.inc_value("archiver/workers/crashed_pages")
+        logger.warning("Failed to archive %s %s: %s", kind, response.url, exc)
+        self.state.record_failure(
+            canonical_url(response.url), kind=kind, status=response.status, reason=str(exc)
+        )
+
     def count_skip(self, response: Response, reason: str) -> None:
         """A fetched page that yields no record: logged, counted, kept for the report."""
         kind = response.meta.get(KIND_META_KEY, "other")
@@ -333,10 +359,16 @@ class ArchiveSpider(Spider):
 
 def _text(response: Response) -> str:
     """The decoded page; a binary response (an image where a page was linked) is no layout."""
+    return page_text(response.body, _text_source(response)[0])
+
+
+def _text_source(response: Response) -> tuple[str | None, str]:
+    """(Content-Type, URL): what decoding and parsing a page need besides its body;
+    LayoutError for a binary response (an image where a page was linked)."""
     if not isinstance(response, TextResponse):
         raise LayoutError(f"not a text response ({response.headers.get('Content-Type')!r})")
     content_type = response.headers.get(b"Content-Type")
-    return page_text(response.body, content_type.decode("latin-1") if content_type else None)
+    return (content_type.decode("latin-1") if content_type else None), response.url
 
 
 def _first_page(listing_url: str) -> str:
