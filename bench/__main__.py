@@ -52,7 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--articles", type=int, default=5000, help="replica size (default 5000)")
     parser.add_argument("--runs", type=int, default=3, help="alternating rounds (median)")
-    parser.add_argument("--memory-articles", type=int, default=20000, help="memory run size")
+    parser.add_argument(
+        "--memory-articles", type=int, default=20000, help="memory run size (0: no memory run)"
+    )
     parser.add_argument("--quick", action="store_true", help="300 articles, 1 run, 1000 memory")
     parser.add_argument(
         "--install", action="store_true", help="apt-get install nginx if missing (root only)"
@@ -171,8 +173,11 @@ def _trafilatura(output: Path, repeats: int) -> dict[str, object]:
 def _memory(
     args: argparse.Namespace, rounds: list[list[dict[str, object]]], tmp: Path, nginx: str | None
 ) -> dict[str, object]:
-    """Peak RSS of the full crawl at N (median of the rounds) and at ``--memory-articles``."""
+    """Peak RSS of the full crawl at N (median of the rounds) and at ``--memory-articles``
+    (none at 0)."""
     at_n = [float(str(r["max_rss_mb"])) for rnd in rounds for r in rnd if r["contender"] == "full"]
+    if not args.memory_articles:
+        return {"articles": args.articles, "max_rss_mb": statistics.median(at_n)}
     with _served(args.memory_articles, tmp, nginx) as served:
         work = tmp / "memory-full"
         run = runs.run_full(served.base_url, work)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -29,7 +30,8 @@ BARE_SPIDER = Path(__file__).with_name("bare_spider.py")
 
 @dataclass
 class Run:
-    """A finished contender run."""
+    """A finished contender run. ``max_rss_mb``: the process's peak plus its child processes'
+    (the crawl's parse workers); ``own_rss_mb``: the process's alone."""
 
     contender: str
     seconds: float
@@ -37,6 +39,7 @@ class Run:
     articles: int
     max_rss_mb: float
     returncode: int
+    own_rss_mb: float = 0.0
 
     @property
     def pages_per_s(self) -> float:
@@ -49,8 +52,9 @@ class Run:
 @dataclass
 class Timed:
     seconds: float
-    max_rss_mb: float
+    max_rss_mb: float  # the process's peak plus each child process's peak
     returncode: int
+    own_rss_mb: float  # the process's peak alone
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -65,20 +69,34 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
+def child_pids(pid: int) -> set[int]:
+    """The process's children now (``/proc/PID/task/*/children``; empty where unsupported)."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError, ValueError):  # the task or child ended meanwhile
+            found |= {int(child) for child in (task / "children").read_text().split()}
+    return found
+
+
 def timed(command: list[str], *, env: dict[str, str], cwd: Path, log: Path) -> Timed:
     """Run ``command``: wall time and peak RSS, killed past the timeout.
 
     The peak is ``VmHWM`` polled from /proc every 20 ms, not ``wait4``'s ``ru_maxrss``: Linux
     carries the high-water mark of the pre-exec (forked) image into ``ru_maxrss``, so a child
-    of a bench process holding a 20,000-article site would report the bench's own RSS.
+    of a bench process holding a 20,000-article site would report the bench's own RSS. The
+    children's peaks (the crawl's parse workers) are added: an upper bound of the whole
+    crawl's peak, as the peaks need not coincide.
     """
     with log.open("wb") as out:
         start = time.perf_counter()
         process = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=out)
         deadline = time.monotonic() + RUN_TIMEOUT
         peak = 0.0
+        children: dict[int, float] = {}
         while True:
             peak = max(peak, peak_rss_mb(process.pid))
+            for child in child_pids(process.pid):
+                children[child] = max(children.get(child, 0.0), peak_rss_mb(child))
             pid, status, _usage = os.wait4(process.pid, os.WNOHANG)
             if pid:
                 break
@@ -89,7 +107,7 @@ def timed(command: list[str], *, env: dict[str, str], cwd: Path, log: Path) -> T
             time.sleep(0.02)
         seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)  # Popen must not reap it again
-    return Timed(seconds, peak, process.returncode)
+    return Timed(seconds, peak + sum(children.values()), process.returncode, peak)
 
 
 def stat(log: Path, pattern: re.Pattern[str] = _RESPONSE_COUNT) -> int:
@@ -130,8 +148,9 @@ def run_bare(base_url: str, work: Path) -> Run:
     work.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "scrapy", "runspider", str(BARE_SPIDER)]
     command += ["-a", f"base_url={base_url}"]
+    framework = {k: v for k, v in MIRROR_SETTINGS.items() if not k.startswith("ARCHIVE_")}
     settings = {
-        **MIRROR_SETTINGS,
+        **framework,
         "ROBOTSTXT_OBEY": "True",
         "TELNETCONSOLE_ENABLED": "False",
         "LOG_LEVEL": "INFO",
@@ -142,7 +161,15 @@ def run_bare(base_url: str, work: Path) -> Run:
     log = work / "bare.log"
     result = timed(command, env=env, cwd=work, log=log)
     pages, articles = stat(log), stat(log, _BARE_ARTICLES)
-    return Run("bare", result.seconds, pages, articles, result.max_rss_mb, result.returncode)
+    return Run(
+        "bare",
+        result.seconds,
+        pages,
+        articles,
+        result.max_rss_mb,
+        result.returncode,
+        result.own_rss_mb,
+    )
 
 
 def run_full(base_url: str, output: Path) -> Run:
@@ -152,8 +179,15 @@ def run_full(base_url: str, output: Path) -> Run:
     cwd = Path(__file__).resolve().parent.parent
     result = timed(crawl_command(base_url, output), env=scrapy_env(), cwd=cwd, log=log)
     pages = stat(log)
+    records = jsonl_records(output)
     return Run(
-        "full", result.seconds, pages, jsonl_records(output), result.max_rss_mb, result.returncode
+        "full",
+        result.seconds,
+        pages,
+        records,
+        result.max_rss_mb,
+        result.returncode,
+        result.own_rss_mb,
     )
 
 
@@ -164,4 +198,12 @@ def run_wget(wget: str, base_url: str, work: Path) -> Run:
     command += [f"--warc-file={work / 'wget'}", base_url + "/"]
     result = timed(command, env=dict(os.environ), cwd=work, log=work / "wget.log")
     pages, articles = warc_responses(sorted(work.glob("*.warc.gz")))
-    return Run("wget", result.seconds, pages, articles, result.max_rss_mb, result.returncode)
+    return Run(
+        "wget",
+        result.seconds,
+        pages,
+        articles,
+        result.max_rss_mb,
+        result.returncode,
+        result.own_rss_mb,
+    )
