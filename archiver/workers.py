@@ -236,7 +236,13 @@ class _Worker:
                 break
             frame = bytes(self.inbox[_LENGTH.size : _LENGTH.size + length])
             del self.inbox[: _LENGTH.size + length]
-            self._answer(pickle.loads(frame))
+            try:
+                self._answer(pickle.loads(frame))
+            except Exception:  # a garbled answer: its page would wait for ever
+                logger.exception("Unreadable answer from parse worker %d", self.process.pid)
+                self.process.kill()
+                self._died()
+                return
 
     def _answer(self, message: tuple[str, Any]) -> None:
         future = self.waiting.popleft()
