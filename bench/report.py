@@ -174,16 +174,19 @@ def markdown(results: dict[str, Any]) -> str:
             s,
             "peak_memory",
         ),
-        _row(
-            f"peak RSS at {mem.get('memory_articles', 0)}, crawl + workers (MB)",
-            mem.get("memory_max_rss_mb"),
-            "< 250",
-            s,
-            "peak_memory",
-        ),
-        _row("memory growth", s["memory_growth"], "≤ 0.15", s, "memory_growth"),
-        "",
     ]
+    if mem.get("memory_articles"):  # not with --memory-articles 0
+        lines += [
+            _row(
+                f"peak RSS at {mem['memory_articles']}, crawl + workers (MB)",
+                mem["memory_max_rss_mb"],
+                "< 250",
+                s,
+                "peak_memory",
+            ),
+            _row("memory growth", s["memory_growth"], "≤ 0.15", s, "memory_growth"),
+        ]
+    lines.append("")
     return "\n".join(lines)
 
 
