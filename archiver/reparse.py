@@ -25,14 +25,13 @@ from scrapy.utils.gz import gunzip
 from warcio.recordloader import ArcWarcRecord
 
 from archiver.capture.reader import iter_responses
-from archiver.decoding import page_text
 from archiver.items import ArticleRecord, Capture, WarcPointer
 from archiver.jsonl import JsonlWriter
-from archiver.parsers import LayoutError, parse_article
-from archiver.parsers.guards import check_complete
+from archiver.parsers import LayoutError
 from archiver.schema import validate_record
 from archiver.state import new_run_id
 from archiver.urls import PageKind, canonical_url, page_kind
+from archiver.workers import extract_article
 
 logger = logging.getLogger(__name__)
 
@@ -98,9 +97,7 @@ def _parse(
     url: str, capture: Capture, page: _Page, report: ReparseReport
 ) -> dict[str, object] | None:
     try:
-        html = page_text(page.body, page.content_type)
-        check_complete(html)
-        content = parse_article(html, page.url)
+        content = extract_article(page.body, page.content_type, page.url)
     except LayoutError as exc:
         report.layout_errors.append((url, str(exc)))
         logger.warning("No record from %s: layout not recognised: %s", url, exc)
