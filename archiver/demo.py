@@ -25,9 +25,10 @@ MIRROR_SETTINGS = {
     # so one worker does the same work in the same order. A framework setting, no archival
     # one: the bench gives it to bare Scrapy too.
     "CONCURRENT_ITEMS": "1",
-    # Articles parsed in a worker process (archiver.workers) while the reactor fetches,
-    # captures and stores: a loopback crawl is CPU-bound, and the machine has a second core.
-    "ARCHIVE_PARSE_WORKERS": "1",
+    # Pages parsed and WARC records encoded in a worker process (archiver.workers) while the
+    # reactor fetches, appends and stores: a loopback crawl is CPU-bound, and there is a
+    # second core.
+    "ARCHIVE_WORKERS": "1",
 }
 
 

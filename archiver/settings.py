@@ -64,11 +64,11 @@ DEFAULT_REQUEST_HEADERS = {
 # even for the one record or none an article yields. The pipelines are synchronous, so one
 # task does the same work in the same order.
 CONCURRENT_ITEMS = 1
-# Processes that parse article and listing pages (archiver.workers) while the reactor
-# fetches, captures and stores; 0: in the crawl process. At the real site's pace (about a
-# page a second) there is nothing to gain; a loopback mirror crawl, CPU-bound, uses 1
-# (archiver.demo.MIRROR_SETTINGS).
-ARCHIVE_PARSE_WORKERS = 0
+# Processes that parse article and listing pages and encode their WARC records
+# (archiver.workers) while the reactor fetches, appends and stores; 0: all in the crawl
+# process. At the real site's pace (about a page a second) there is nothing to gain; a
+# loopback mirror crawl, CPU-bound, uses 1 (archiver.demo.MIRROR_SETTINGS).
+ARCHIVE_WORKERS = 0
 
 # --- Safety: turn off what a crawler of one public site does not need ------------------------
 TELNETCONSOLE_ENABLED = False
@@ -105,6 +105,9 @@ DOWNLOADER_MIDDLEWARES = {
     # A <meta http-equiv=refresh> is a redirect too: never followed off the site.
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "archiver.downloadermiddlewares.redirect.MetaRefreshMiddleware": 580,
+    # Nearest the downloader: a response waits here for its capture when a worker encodes it
+    # (ARCHIVE_WORKERS), so no other middleware or callback sees it before it is archived.
+    "archiver.capture.middleware.WarcCaptureWaitMiddleware": 950,
 }
 SPIDER_MIDDLEWARES = {
     # Scrapy's DepthMiddleware, with a WARNING (not DEBUG) when DEPTH_LIMIT drops a link.

@@ -1,10 +1,12 @@
-"""Article extraction in worker processes, so that a fast crawl uses more than one core.
+"""The crawl's CPU work in worker processes, so that a fast crawl uses more than one core.
 
-Setting ``ARCHIVE_PARSE_WORKERS``: 0 parses in the crawl process; N > 0 runs the page
-parsers (``extract_article``: decode, completeness check, parse; ``extract_listing``) in N
-worker processes while the reactor goes on fetching, capturing and storing. The parsers are
-pure and their input (bytes, two strings) and output (an ``ArticleContent``, a ``Listing``)
-pickle, so a worker returns exactly what the crawl process would have computed.
+Setting ``ARCHIVE_WORKERS``: 0 does everything in the crawl process; N > 0 runs, in N worker
+processes, the page parsers (``extract_article``: decode, completeness check, parse;
+``extract_listing``) and the WARC encoding of each exchange (``encode_capture``: digests and
+gzip), while the reactor goes on fetching, appending captures and storing records. The jobs
+are pure functions whose input (bytes, strings, an ``Exchange``) and output (an
+``ArticleContent``, a ``Listing``, ``ExchangeRecords``) pickle, so a worker returns exactly
+what the crawl process would have computed. ``get_workers(crawler)`` is the crawl's one pool.
 
 Each worker is ``python -m archiver.workers``, started with ``subprocess`` (fork and exec at
 once: never a fork of a process running the reactor, SQLite and threads), and speaks
@@ -36,30 +38,40 @@ import struct
 import subprocess
 import sys
 import traceback
+import weakref
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
+from archiver.capture.exchange import Exchange
+from archiver.capture.serialize import ExchangeRecords, encode_exchange
 from archiver.decoding import page_text
 from archiver.items import ArticleContent
 from archiver.parsers import LayoutError, Listing, parse_article, parse_listing
 from archiver.parsers.guards import check_complete
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
 MAX_RESTARTS = 3  # worker restarts per run; then parsing moves into the crawl process
 CLOSE_TIMEOUT = 30.0  # seconds a worker may take to exit when the crawl closes; then killed
 PIPE_SIZE = 1 << 20  # bytes: a whole page fits in the pipe, so a write rarely waits
+# Bytes per read of the answers: under glibc's mmap threshold (128 KiB), as os.read allocates
+# its whole size up front; a 1 MiB read cost ~50 µs more than a 64 KiB one (BENCHMARKS.md).
+READ_SIZE = 1 << 16
 _LENGTH = struct.Struct("<I")  # the frame header: payload length in bytes
 _ROOT = str(Path(__file__).resolve().parent.parent)  # where ``archiver`` is imported from
 
 
 class WorkerCrashed(RuntimeError):
-    """The worker parsing this page died; the page gave no record."""
+    """The worker running this job died (a page parsed there gave no record)."""
 
 
 class WorkerError(RuntimeError):
-    """The parser raised something other than a LayoutError in a worker (a bug): the
-    worker's traceback, so the crawl's log shows where."""
+    """A job raised something other than a LayoutError in a worker (a bug): the worker's
+    traceback, so the crawl's log shows where."""
 
 
 def extract_article(body: bytes, content_type: str | None, url: str) -> ArticleContent:
@@ -75,60 +87,88 @@ def extract_listing(body: bytes, content_type: str | None, url: str) -> Listing:
     return parse_listing(page_text(body, content_type), url)
 
 
+def encode_capture(exchange: Exchange, gzip_level: int) -> ExchangeRecords:
+    """An exchange's WARC request and response records, compressed, ready to append."""
+    return encode_exchange(exchange, gzip_level=gzip_level)
+
+
 # What a worker runs, by job kind; a worker and the crawl process run the same functions.
-EXTRACTORS = {"article": extract_article, "listing": extract_listing}
-Job = tuple[str, bytes, "str | None", str]  # kind, body, Content-Type, URL
+JOBS: dict[str, Callable[..., Any]] = {
+    "article": extract_article,  # (body, Content-Type, URL)
+    "listing": extract_listing,  # (body, Content-Type, URL)
+    "capture": encode_capture,  # (exchange, gzip level)
+}
+Job = tuple[str, tuple[Any, ...]]  # kind, the job function's arguments
+Outcome = tuple[str, Any]  # ("ok", result), ("layout", message) or ("error", traceback)
+READY = ("ready", None)  # a worker's first frame: it has imported everything, jobs may come
 
 
-def run_job(job: Job) -> tuple[str, Any]:
-    """("ok", the extractor's result), or ("layout", a LayoutError's message)."""
-    kind, body, content_type, url = job
+def run_job(job: Job) -> Outcome:
+    """("ok", the job function's result), or ("layout", a LayoutError's message)."""
+    kind, arguments = job
     try:
-        return "ok", EXTRACTORS[kind](body, content_type, url)
+        return "ok", JOBS[kind](*arguments)
     except LayoutError as exc:
         return "layout", str(exc)
 
 
-class ParsePool:
-    """Runs the extractors in ``workers`` worker processes (0: in the calling process)."""
+class WorkerPool:
+    """Runs the jobs in ``workers`` worker processes (0: in the calling process)."""
 
     def __init__(self, workers: int) -> None:
         if workers < 0:
             raise ValueError(
-                f"ARCHIVE_PARSE_WORKERS must be 0 (parse in the crawl process) or more, "
+                f"ARCHIVE_WORKERS must be 0 (everything in the crawl process) or more, "
                 f"not {workers}"
             )
         self.workers = workers
         self.restarts = 0
         self._procs: list[_Worker] = []
 
+    @property
+    def active(self) -> bool:
+        """True while a worker process takes jobs: from when its first one has started (its
+        imports take ~0.3 s: meanwhile jobs run here, so robots.txt and the first pages do
+        not wait for them) until the pool gives up on workers."""
+        return any(worker.ready for worker in self._procs)
+
     def start(self) -> None:
-        """Start the worker processes (each imports the parsers, ~0.2 s, in parallel)."""
+        """Start the worker processes; call it from the running event loop, which reads
+        their answers."""
         while len(self._procs) < self.workers:
             self._procs.append(_Worker(self))
+
+    async def wait_ready(self, timeout: float = 60.0) -> None:
+        """Wait until every worker process has started (TimeoutError past ``timeout``)."""
+        async with asyncio.timeout(timeout):
+            while not all(worker.ready for worker in self._procs):
+                await asyncio.sleep(0.01)
 
     async def article(self, body: bytes, content_type: str | None, url: str) -> ArticleContent:
         """``extract_article`` in a worker: LayoutError if the page gives no record,
         WorkerCrashed if its worker died, WorkerError if the parser failed otherwise."""
-        content: ArticleContent = await self.run(("article", body, content_type, url))
+        content: ArticleContent = await self.run(("article", (body, content_type, url)))
         return content
 
     async def listing(self, body: bytes, content_type: str | None, url: str) -> Listing:
         """``extract_listing`` in a worker; the errors of ``article``."""
-        listing: Listing = await self.run(("listing", body, content_type, url))
+        listing: Listing = await self.run(("listing", (body, content_type, url)))
         return listing
 
     async def run(self, job: Job) -> Any:
-        if self._procs:
-            worker = min(self._procs, key=_Worker.load)
-            kind, value = await worker.submit(job)
-        else:
-            kind, value = run_job(job)
+        """The job's result, from a worker if any runs, else computed here."""
+        kind, value = await self.submit(job) if self.active else run_job(job)
         if kind == "layout":
             raise LayoutError(value)
         if kind == "error":
-            raise WorkerError(f"the parser failed in a worker:\n{value}")
+            raise WorkerError(f"a job failed in a worker:\n{value}")
         return value
+
+    def submit(self, job: Job) -> asyncio.Future[Outcome]:
+        """Send ``job`` to the least loaded worker (``active`` must be True); the future
+        gets its ``Outcome``, or WorkerCrashed if the worker dies first."""
+        worker = min((worker for worker in self._procs if worker.ready), key=_Worker.load)
+        return worker.submit(job)
 
     def crashed(self, worker: _Worker, returncode: int | None) -> None:
         """A worker died: start another in its place, or stop using workers past the bound."""
@@ -139,24 +179,26 @@ class ParsePool:
                 other.close()
             self._procs.clear()
             logger.warning(
-                "A parse worker died (exit status %s), %d times this run: parsing in the crawl "
-                "process from now on; pages it had in flight are reported failed",
+                "A worker process died (exit status %s), %d times this run: parsing and WARC "
+                "encoding in the crawl process from now on; pages it had in flight are "
+                "reported failed",
                 returncode,
                 self.restarts,
             )
             return
         self._procs.append(_Worker(self))
         logger.warning(
-            "A parse worker died (exit status %s); pages it had in flight are reported failed "
-            "(retried next run); started another (%d of %d restarts)",
+            "A worker process died (exit status %s); pages it had in flight are reported "
+            "failed (retried next run), their captures encoded in the crawl process; started "
+            "another (%d of %d restarts)",
             returncode,
             self.restarts,
             MAX_RESTARTS,
         )
 
     def close(self) -> None:
-        """Stop the workers. The crawl closes only when no page awaits a parse any more, so
-        nothing is in flight: each reads the end of its input and exits."""
+        """Stop the workers. The crawl closes only when no page awaits a parse or a capture
+        any more, so nothing is in flight: each reads the end of its input and exits."""
         procs, self._procs = self._procs, []
         for worker in procs:
             worker.close()
@@ -165,7 +207,7 @@ class ParsePool:
 class _Worker:
     """One worker process and the crawl's end of its pipes, driven by the event loop."""
 
-    def __init__(self, pool: ParsePool) -> None:
+    def __init__(self, pool: WorkerPool) -> None:
         self.pool = pool
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [_ROOT, _pythonpath()]))}
         self.process = subprocess.Popen(
@@ -180,35 +222,29 @@ class _Worker:
         for fd in (self.write_fd, self.read_fd):
             os.set_blocking(fd, False)
             _grow_pipe(fd)
-        self.waiting: collections.deque[asyncio.Future[tuple[str, Any]]] = collections.deque()
+        self.waiting: collections.deque[asyncio.Future[Outcome]] = collections.deque()
         self.outbox = bytearray()
+        self.writing = False  # the loop watches write_fd: outbox waits for room in the pipe
         self.inbox = bytearray()
-        self.loop: asyncio.AbstractEventLoop | None = None
+        self.ready = False  # the worker's READY frame came: its imports are done
+        self.loop = asyncio.get_running_loop()
+        self.loop.add_reader(self.read_fd, self._readable)
 
     def load(self) -> int:
         return len(self.waiting)
 
-    def submit(self, job: Job) -> asyncio.Future[tuple[str, Any]]:
+    def submit(self, job: Job) -> asyncio.Future[Outcome]:
         """Send ``job`` to the worker; the future gets its outcome (answers come in order)."""
-        loop = self._attach()
-        future = loop.create_future()
+        future = self.loop.create_future()
         self.waiting.append(future)
         payload = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
-        pending = bool(self.outbox)
-        self.outbox += _LENGTH.pack(len(payload)) + payload
-        if not pending:
+        self.outbox += _LENGTH.pack(len(payload))
+        self.outbox += payload
+        if not self.writing:  # else the loop calls _flush when the pipe has room
             self._flush()
         return future
 
-    def _attach(self) -> asyncio.AbstractEventLoop:
-        """Watch the worker's output from the running event loop (the reactor's)."""
-        if self.loop is None:
-            self.loop = asyncio.get_running_loop()
-            self.loop.add_reader(self.read_fd, self._readable)
-        return self.loop
-
     def _flush(self) -> None:
-        assert self.loop is not None
         try:
             sent = os.write(self.write_fd, self.outbox)
         except BlockingIOError:
@@ -216,14 +252,15 @@ class _Worker:
         except BrokenPipeError:
             return  # the worker died: _readable sees its output end and fails the pages
         del self.outbox[:sent]
-        if self.outbox:
+        if self.outbox and not self.writing:
             self.loop.add_writer(self.write_fd, self._flush)
-        else:
+        elif self.writing and not self.outbox:
             self.loop.remove_writer(self.write_fd)
+        self.writing = bool(self.outbox)
 
     def _readable(self) -> None:
         try:
-            data = os.read(self.read_fd, PIPE_SIZE)
+            data = os.read(self.read_fd, READ_SIZE)
         except BlockingIOError:
             return
         if not data:
@@ -239,12 +276,15 @@ class _Worker:
             try:
                 self._answer(pickle.loads(frame))
             except Exception:  # a garbled answer: its page would wait for ever
-                logger.exception("Unreadable answer from parse worker %d", self.process.pid)
+                logger.exception("Unreadable answer from worker process %d", self.process.pid)
                 self.process.kill()
                 self._died()
                 return
 
-    def _answer(self, message: tuple[str, Any]) -> None:
+    def _answer(self, message: Outcome) -> None:
+        if message == READY:
+            self.ready = True
+            return
         future = self.waiting.popleft()
         if not future.cancelled():
             future.set_result(message)
@@ -261,13 +301,13 @@ class _Worker:
         while self.waiting:
             future = self.waiting.popleft()
             if not future.done():
-                future.set_exception(WorkerCrashed(f"its parse worker died ({returncode})"))
+                future.set_exception(WorkerCrashed(f"its worker process died ({returncode})"))
         self.pool.crashed(self, returncode)
 
     def _detach(self) -> None:
-        if self.loop is not None:
-            self.loop.remove_reader(self.read_fd)
-            self.loop.remove_writer(self.write_fd)
+        self.writing = False
+        self.loop.remove_reader(self.read_fd)
+        self.loop.remove_writer(self.write_fd)
 
     def close(self, timeout: float = CLOSE_TIMEOUT) -> None:
         """End the worker's input; it exits after what it holds. Killed past ``timeout``."""
@@ -279,7 +319,7 @@ class _Worker:
             self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             logger.warning(
-                "Parse worker %d did not exit in %.0f s: killed", self.process.pid, timeout
+                "Worker process %d did not exit in %.0f s: killed", self.process.pid, timeout
             )
             self.process.kill()
             self.process.wait()
@@ -290,6 +330,23 @@ class _Worker:
             if pipe is not None:
                 with contextlib.suppress(OSError):  # a dead worker's input: EPIPE on flush
                     pipe.close()
+
+
+_POOLS: weakref.WeakKeyDictionary[Crawler, WorkerPool] = weakref.WeakKeyDictionary()
+
+
+def get_workers(crawler: Crawler) -> WorkerPool:
+    """The crawl's one pool (``ARCHIVE_WORKERS`` processes), shared by the spider's parses
+    and the WARC capture; started at ``spider_opened``, stopped at ``spider_closed``."""
+    pool = _POOLS.get(crawler)
+    if pool is None:
+        from scrapy import signals  # noqa: PLC0415  (worker processes never import Scrapy)
+
+        pool = _POOLS[crawler] = WorkerPool(crawler.settings.getint("ARCHIVE_WORKERS"))
+        crawler.signals.connect(pool.start, signal=signals.spider_opened)
+        # After the engine waited for every callback and capture: nothing is in flight.
+        crawler.signals.connect(pool.close, signal=signals.spider_closed)
+    return pool
 
 
 def _pythonpath() -> str:
@@ -309,7 +366,9 @@ def _grow_pipe(fd: int) -> None:
 
 
 def serve(requests: BinaryIO, answers: BinaryIO) -> None:
-    """Answer each job read from ``requests`` on ``answers``, in order, until the input ends."""
+    """Say READY, then answer each job read from ``requests`` on ``answers``, in order,
+    until the input ends."""
+    _send(answers, READY)
     while True:
         header = requests.read(_LENGTH.size)
         if len(header) < _LENGTH.size:
@@ -320,9 +379,13 @@ def serve(requests: BinaryIO, answers: BinaryIO) -> None:
             message = run_job(job)
         except Exception:  # a parser bug: the crawl logs it as the spider's error
             message = ("error", traceback.format_exc())
-        payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-        answers.write(_LENGTH.pack(len(payload)) + payload)
-        answers.flush()
+        _send(answers, message)
+
+
+def _send(answers: BinaryIO, message: Outcome) -> None:
+    payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    answers.write(_LENGTH.pack(len(payload)) + payload)
+    answers.flush()
 
 
 def main() -> None:

@@ -3,8 +3,9 @@
 Modules, one concept each: ``exchange`` (the writer's input), ``serialize`` (records as
 gzip members), ``naming`` (file names), ``writer`` (rolling ``.open`` files), ``members``
 (walking gzip members), ``recovery`` (repairing files of a killed run), ``reader`` (reading
-records back), ``records`` (an Exchange from Scrapy objects) and ``extension`` (the Scrapy
-extension). Only the last two import Scrapy; their names load lazily from here, so
+records back), ``records`` (an Exchange from Scrapy objects), ``extension`` (the Scrapy
+extension) and ``middleware`` (holding a response until a worker's encoding of its capture
+is written). Only the last three import Scrapy; their names load lazily from here, so
 ``archiver.capture.writer`` and friends can be used without it.
 """
 

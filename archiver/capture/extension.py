@@ -3,11 +3,18 @@
 It listens to ``response_downloaded``, which the downloader sends right after the download
 handler returns and before any downloader middleware's ``process_response``: robots.txt,
 sitemaps, redirects and retries are all seen, with the body still as the server encoded it.
+
+With worker processes (``ARCHIVE_WORKERS``), the records are encoded (digests, gzip) in a
+worker and appended here when it answers; ``WarcCaptureWaitMiddleware`` holds the response
+until then, so nothing downstream (a callback, a retry, a redirect) sees a response whose
+capture is not in the file yet, and the crawl cannot close with a capture in flight.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import urlsplit
@@ -18,10 +25,13 @@ from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro
 
 from archiver.capture import CAPTURE_META_KEY
+from archiver.capture.exchange import Exchange
 from archiver.capture.records import exchange_from_scrapy
 from archiver.capture.recovery import RepairResult, repair_directory
+from archiver.capture.serialize import ExchangeRecords
 from archiver.capture.writer import WarcFileWriter
 from archiver.items import Capture
+from archiver.workers import Outcome, WorkerPool, get_workers
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -30,6 +40,7 @@ logger = logging.getLogger(__name__)
 
 CLOSE_REASON = "warc_write_error"
 ARCHIVED_SCHEMES = frozenset({"http", "https"})
+WAIT_MIDDLEWARE = "archiver.capture.middleware.WarcCaptureWaitMiddleware"
 
 
 class WarcCaptureExtension:
@@ -46,18 +57,24 @@ class WarcCaptureExtension:
     - ``USER_AGENT``, ``ROBOTSTXT_OBEY``: recorded in warcinfo as the crawl's policy.
 
     The response's ``Capture`` goes to ``request.meta[CAPTURE_META_KEY]`` (the spider reads it
-    as ``response.meta[CAPTURE_META_KEY]``, or better ``capture_for(response)``). A failed
-    write is logged with the URL, counted, and stops the crawl: an archive with silent holes
-    is worse than a stopped crawl that resumes.
+    as ``response.meta[CAPTURE_META_KEY]``, or better ``capture_for(response)``); while a
+    worker encodes it, an ``asyncio.Future`` of it is there instead, which
+    ``WarcCaptureWaitMiddleware`` awaits and replaces. A failed write is logged with the URL,
+    counted, and stops the crawl: an archive with silent holes is worse than a stopped crawl
+    that resumes. A worker that dies with a capture in hand costs nothing: the exchange is
+    encoded here instead.
 
     Stats: ``archiver/warc/records``, ``/bytes``, ``/files``, ``/write_errors``,
     ``/not_written`` (after a failure), ``/repair/<outcome>``, ``/repair/dropped_records``,
     ``/repair/dropped_bytes``.
     """
 
-    def __init__(self, crawler: Crawler, writer: WarcFileWriter) -> None:
+    def __init__(
+        self, crawler: Crawler, writer: WarcFileWriter, workers: WorkerPool | None = None
+    ) -> None:
         self.crawler = crawler
         self.writer = writer
+        self.workers = workers  # None: every exchange is encoded on the reactor thread
         self.failed = False  # after a failed write nothing more is written
         self._closing: Any = None  # keeps the close_spider Deferred alive
 
@@ -74,7 +91,9 @@ class WarcCaptureExtension:
             warcinfo=_warcinfo_fields(settings),
             gzip_level=settings.getint("ARCHIVE_WARC_GZIP_LEVEL", 6),
         )
-        extension = cls(crawler, writer)
+        # Workers only with the middleware that waits for their captures.
+        waits = settings.getwithbase("DOWNLOADER_MIDDLEWARES").get(WAIT_MIDDLEWARE) is not None
+        extension = cls(crawler, writer, get_workers(crawler) if waits else None)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.response_downloaded, signal=signals.response_downloaded)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
@@ -90,7 +109,8 @@ class WarcCaptureExtension:
         self._count_repairs(results)
 
     def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
-        """Write the exchange; hand its Capture to the callback through request.meta."""
+        """Write the exchange; hand its Capture (or a Future of it) to the callback through
+        request.meta."""
         # A request copied from another (redirect, retry) carries that one's capture in its
         # meta: drop it first, so a capture in meta always belongs to this very response.
         request.meta.pop(CAPTURE_META_KEY, None)
@@ -99,13 +119,54 @@ class WarcCaptureExtension:
         if self.failed:
             self._inc("archiver/warc/not_written")
             return
+        exchange = exchange_from_scrapy(request, response)
+        if self.workers is not None and self.workers.active:
+            pending: asyncio.Future[Capture | None] = asyncio.get_running_loop().create_future()
+            encoding = self.workers.submit(("capture", (exchange, self.writer.gzip_level)))
+            encoding.add_done_callback(partial(self._encoded, request, exchange, pending))
+            request.meta[CAPTURE_META_KEY] = pending
+            return
+        if (capture := self._write(request, exchange, None)) is not None:
+            request.meta[CAPTURE_META_KEY] = capture
+
+    def _encoded(
+        self,
+        request: Request,
+        exchange: Exchange,
+        pending: asyncio.Future[Capture | None],
+        encoding: asyncio.Future[Outcome],
+    ) -> None:
+        """A worker answered (in the order the exchanges were sent): append the records. A
+        worker that died (WorkerCrashed) or failed leaves the encoding to this process."""
+        records = None
+        if not encoding.cancelled() and encoding.exception() is None:
+            kind, value = encoding.result()
+            if kind == "ok":
+                records = value
+            else:
+                logger.warning("A worker failed encoding %s: %s", exchange.url, value)
+        capture = None
+        if self.failed:
+            self._inc("archiver/warc/not_written")
+        else:
+            capture = self._write(request, exchange, records)
+        if not pending.done():
+            pending.set_result(capture)
+
+    def _write(
+        self, request: Request, exchange: Exchange, records: ExchangeRecords | None
+    ) -> Capture | None:
+        """Append the exchange (its records if encoded already); None if the write failed."""
         try:
-            capture = self.writer.write_exchange(exchange_from_scrapy(request, response))
+            if records is None:
+                capture = self.writer.write_exchange(exchange)
+            else:
+                capture = self.writer.append(records)
         except Exception as exc:  # any failure here is an output fault, not just OSError
             self._fail(request, exc)
-            return
-        request.meta[CAPTURE_META_KEY] = capture
+            return None
         self._count_write()
+        return capture
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         """Close (fsync and rename) the file being written."""

@@ -43,7 +43,7 @@ from archiver.urls import (
     page_kind,
     site_key,
 )
-from archiver.workers import ParsePool, WorkerCrashed
+from archiver.workers import WorkerCrashed, WorkerPool, get_workers
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ class ArchiveSpider(Spider):
         self.robots_sitemaps: list[str] = []
         self.walks = ListingWalks(0)  # from_crawler: ARCHIVE_MAX_LISTING_PAGES
         self.max_url_length = 0  # from_crawler: URLLENGTH_LIMIT
-        self.parse_pool = ParsePool(0)  # from_crawler: ARCHIVE_PARSE_WORKERS
+        self.workers = WorkerPool(0)  # from_crawler: the crawl's pool (ARCHIVE_WORKERS)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ArchiveSpider:
@@ -82,11 +82,8 @@ class ArchiveSpider(Spider):
         spider.full_walk = spider.full_walk or crawler.settings.getbool("ARCHIVE_FULL_WALK")
         spider.walks = ListingWalks(crawler.settings.getint("ARCHIVE_MAX_LISTING_PAGES"))
         spider.max_url_length = crawler.settings.getint("URLLENGTH_LIMIT")
-        spider.parse_pool = ParsePool(crawler.settings.getint("ARCHIVE_PARSE_WORKERS"))
+        spider.workers = get_workers(crawler)
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
-        crawler.signals.connect(spider.parse_pool.start, signal=signals.spider_opened)
-        # After the engine waited for every callback, so no page awaits a parse any more.
-        crawler.signals.connect(spider.parse_pool.close, signal=signals.spider_closed)
         return spider
 
     @property
@@ -123,9 +120,9 @@ class ArchiveSpider(Spider):
 
     async def parse_listing(self, response: Response) -> AsyncIterator[Request]:
         """A listing's articles and its next page; the parse may run in a worker process
-        (``ARCHIVE_PARSE_WORKERS``)."""
+        (``ARCHIVE_WORKERS``)."""
         try:
-            listing = await self.parse_pool.listing(response.body, *_text_source(response))
+            listing = await self.workers.listing(response.body, *_text_source(response))
         except LayoutError as exc:
             self.count_skip(response, f"listing not recognised: {exc}")
             return
@@ -213,8 +210,8 @@ class ArchiveSpider(Spider):
 
     async def parse_article(self, response: Response) -> AsyncIterator[ArticleRecord]:
         """An article's record. The capture is in the WARC already (``response_downloaded``);
-        the parse may run in a worker process (``ARCHIVE_PARSE_WORKERS``) meanwhile the
-        reactor goes on with other pages."""
+        the parse may run in a worker process (``ARCHIVE_WORKERS``) meanwhile the reactor
+        goes on with other pages."""
         url = canonical_url(response.url)
         if "dataloss" in response.flags:  # DOWNLOAD_FAIL_ON_DATALOSS=False kept a short body
             self.crawler.stats.inc_value("archiver/articles/truncated")
@@ -227,7 +224,7 @@ class ArchiveSpider(Spider):
             self.count_skip(response, "no WARC capture for the response (is capture enabled?)")
             return
         try:
-            content = await self.parse_pool.article(response.body, *_text_source(response))
+            content = await self.workers.article(response.body, *_text_source(response))
         except LayoutError as exc:
             self.count_skip(response, f"layout not recognised: {exc}")
             return
@@ -337,7 +334,7 @@ class ArchiveSpider(Spider):
             self.state.clear_failure(url)
 
     def worker_crashed(self, response: Response, exc: WorkerCrashed) -> None:
-        """A page whose parse worker died: a failure of its kind (a crash is no verdict on
+        """A page whose worker process died: a failure of its kind (a crash is no verdict on
         the page), logged, counted and recorded, so the next run fetches it again."""
         kind = response.meta.get(KIND_META_KEY, "other")
         self.crawler.stats.inc_value(f"archiver/failed/{kind}")

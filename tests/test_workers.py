@@ -1,6 +1,6 @@
-"""Parse workers (``ARCHIVE_PARSE_WORKERS``, archiver.workers): the same outcome as parsing in
-the crawl process, a dead worker's pages reported and the worker replaced, and no worker
-outliving its crawl (``kill -9`` included)."""
+"""Worker processes (``ARCHIVE_WORKERS``, archiver.workers): the same outcome as parsing and
+encoding in the crawl process, a dead worker's pages reported and the worker replaced, and
+no worker outliving its crawl (``kill -9`` included)."""
 
 from __future__ import annotations
 
@@ -35,12 +35,13 @@ BROKEN = [
 ]
 
 
-def run_async(make: Callable[[workers.ParsePool], Awaitable[T]], count: int) -> T:
-    """``make(pool)`` awaited in an event loop, with a pool of ``count`` workers."""
+def run_async(make: Callable[[workers.WorkerPool], Awaitable[T]], count: int) -> T:
+    """``make(pool)`` awaited in an event loop, with a pool of ``count`` started workers."""
 
     async def main() -> T:
-        pool = workers.ParsePool(count)
+        pool = workers.WorkerPool(count)
         pool.start()
+        await pool.wait_ready()
         try:
             return await make(pool)
         finally:
@@ -49,7 +50,7 @@ def run_async(make: Callable[[workers.ParsePool], Awaitable[T]], count: int) -> 
     return asyncio.run(main())
 
 
-async def outcomes(pool: workers.ParsePool, jobs: list[workers.Job]) -> list[Any]:
+async def outcomes(pool: workers.WorkerPool, jobs: list[workers.Job]) -> list[Any]:
     """Each job's result, or ("LayoutError", message), gathered concurrently."""
 
     async def one(job: workers.Job) -> Any:
@@ -66,9 +67,9 @@ def fixture_jobs() -> list[workers.Job]:
     for kind, name in (("article", "articles"), ("listing", "listings")):
         for fixture in fixtures(name):
             body = fixture.html.encode("utf-8")
-            jobs.append((kind, body, "text/html; charset=UTF-8", fixture.url))
+            jobs.append((kind, (body, "text/html; charset=UTF-8", fixture.url)))
     url = "http://127.0.0.1:1/news/broken"
-    jobs += [("article", body, None, url) for body in BROKEN]
+    jobs += [("article", (body, None, url)) for body in BROKEN]
     return jobs
 
 
@@ -83,11 +84,12 @@ def test_workers_give_what_the_crawl_process_gives(count: int) -> None:
 
 def test_a_dead_worker_fails_its_pages_and_is_replaced(caplog: pytest.LogCaptureFixture) -> None:
     fixture = fixtures("articles")[0]
-    job: workers.Job = ("article", fixture.html.encode("utf-8"), None, fixture.url)
+    job: workers.Job = ("article", (fixture.html.encode("utf-8"), None, fixture.url))
 
-    async def scenario(pool: workers.ParsePool) -> list[str]:
+    async def scenario(pool: workers.WorkerPool) -> list[str]:
         seen = []
         for _ in range(workers.MAX_RESTARTS + 1):
+            await pool.wait_ready()
             worker = pool._procs[0]
             worker.process.kill()
             worker.process.wait()
@@ -98,7 +100,7 @@ def test_a_dead_worker_fails_its_pages_and_is_replaced(caplog: pytest.LogCapture
 
     seen = run_async(scenario, 1)
     assert seen == ["ArticleContent"] * (workers.MAX_RESTARTS + 1)
-    died = [r for r in caplog.records if "parse worker died" in r.getMessage()]
+    died = [r for r in caplog.records if "worker process died" in r.getMessage()]
     assert len(died) == workers.MAX_RESTARTS + 1
     assert all(r.levelname == "WARNING" for r in died)
     assert "in the crawl process from now on" in died[-1].getMessage()
@@ -107,7 +109,7 @@ def test_a_dead_worker_fails_its_pages_and_is_replaced(caplog: pytest.LogCapture
 def test_a_parser_bug_in_a_worker_is_raised_with_its_traceback() -> None:
     """``serve`` (the worker's loop) answers an unexpected exception with its traceback."""
     frames = b""
-    for job in [("article", b"<html></html>", None, "http://x/a"), ("nonesuch", b"", None, "")]:
+    for job in [("article", (b"<html></html>", None, "http://x/a")), ("nonesuch", ())]:
         payload = pickle.dumps(job)
         frames += struct.pack("<I", len(payload)) + payload
     answers = io.BytesIO()
@@ -117,8 +119,9 @@ def test_a_parser_bug_in_a_worker_is_raised_with_its_traceback() -> None:
         (length,) = struct.unpack_from("<I", data)
         messages.append(pickle.loads(data[4 : 4 + length]))
         data = data[4 + length :]
-    assert messages[0][0] == "layout"
-    assert messages[1][0] == "error" and "KeyError: 'nonesuch'" in messages[1][1]
+    assert messages[0] == workers.READY
+    assert messages[1][0] == "layout"
+    assert messages[2][0] == "error" and "KeyError: 'nonesuch'" in messages[2][1]
 
 
 def children(pid: int) -> set[int]:
@@ -140,7 +143,7 @@ def alive(pid: int) -> bool:
 @pytest.mark.e2e
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
 def test_no_worker_outlives_a_killed_crawl(tmp_path: Path) -> None:
-    slow = {"DOWNLOAD_DELAY": "0.1", "CONCURRENT_REQUESTS": "1", "ARCHIVE_PARSE_WORKERS": "2"}
+    slow = {"DOWNLOAD_DELAY": "0.1", "CONCURRENT_REQUESTS": "1", "ARCHIVE_WORKERS": "2"}
     command = [sys.executable, "-m", "archiver.cli", "crawl", "--output", str(tmp_path / "out")]
     with ReplicaServer(build_site(0, 40)) as server:
         command += ["--base-url", server.base_url]
@@ -170,9 +173,9 @@ def test_no_worker_outlives_a_killed_crawl(tmp_path: Path) -> None:
 
 def test_a_negative_worker_count_is_a_configuration_error(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "archiver.cli", "crawl", "--output", str(tmp_path / "out")]
-    command += ["--base-url", "http://127.0.0.1:9", "-s", "ARCHIVE_PARSE_WORKERS=-1"]
+    command += ["--base-url", "http://127.0.0.1:9", "-s", "ARCHIVE_WORKERS=-1"]
     result = subprocess.run(
         command, check=False, env=scrapy_env(), capture_output=True, text=True, timeout=60
     )
     assert result.returncode == exitcodes.BAD_CONFIG, result.stderr[-2000:]
-    assert "ARCHIVE_PARSE_WORKERS must be 0" in result.stderr
+    assert "ARCHIVE_WORKERS must be 0" in result.stderr
