@@ -72,13 +72,32 @@ class RedirectMiddleware(_ScopedRedirect, ScrapyRedirectMiddleware):
         return result if self._in_scope(request, response, result) else response
 
 
+# Scrapy looks for a <meta http-equiv=refresh> in a page's first 4,096 characters, after
+# detecting its encoding and decoding it (~55 us a page). In an ASCII-compatible encoding
+# those characters take at most 4 bytes each, and the word "refresh" in them is the same
+# ASCII bytes: a page whose first 16 KiB hold no "refresh" (ASCII case-insensitive, as
+# browsers match http-equiv) and no NUL byte (UTF-16/32 text has one in every ASCII
+# character) declares no refresh there, which takes ~12 us to know (a case-insensitive
+# regular expression takes 20 times longer than lower() and two substring searches).
+_REFRESH_SCAN = 4 * 4096
+
+
+def may_refresh(body: bytes) -> bool:
+    """False if Scrapy's meta-refresh scan cannot find a refresh in this page."""
+    head = body[:_REFRESH_SCAN]
+    return b"\x00" in head or b"refresh" in head.lower()
+
+
 class MetaRefreshMiddleware(_ScopedRedirect, ScrapyMetaRefreshMiddleware):
     """Scrapy's MetaRefreshMiddleware (``METAREFRESH_*`` settings) that never leaves the
-    spider's ``site``, like ``RedirectMiddleware`` here."""
+    spider's ``site``, like ``RedirectMiddleware`` here, and skips its scan on a page that
+    cannot hold a refresh (``may_refresh``)."""
 
     def process_response(  # type: ignore[override]  # Scrapy 2.19: no spider argument
         self, request: Request, response: Response
     ) -> Request | Response:
+        if not may_refresh(response.body):
+            return response
         result = super().process_response(request, response)
         if isinstance(result, Request) and not self._in_scope(request, response, result):
             return response
