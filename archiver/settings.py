@@ -69,6 +69,10 @@ CONCURRENT_ITEMS = 1
 # process. At the real site's pace (about a page a second) there is nothing to gain; a
 # loopback mirror crawl, CPU-bound, uses 1 (archiver.demo.MIRROR_SETTINGS).
 ARCHIVE_WORKERS = 0
+# Young-generation garbage collections every this many allocations (Python: 700), and what
+# start-up allocated frozen out of the full collections (archiver.extensions.garbage);
+# 0: Python's own.
+ARCHIVE_GC_THRESHOLD = 50_000
 
 # --- Safety: turn off what a crawler of one public site does not need ------------------------
 TELNETCONSOLE_ENABLED = False
@@ -121,6 +125,7 @@ EXTENSIONS = {
     "archiver.capture.extension.WarcCaptureExtension": 0,
     "archiver.extensions.report.RunReportExtension": 10,
     "archiver.extensions.progress.ProgressExtension": 20,
+    "archiver.extensions.garbage.GarbageCollectionExtension": 30,
 }
 ITEM_PIPELINES = {
     "archiver.pipelines.ValidatePipeline": 100,
