@@ -51,7 +51,7 @@ class BenchFailure(RuntimeError):
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--articles", type=int, default=5000, help="replica size (default 5000)")
-    parser.add_argument("--runs", type=int, default=3, help="alternating rounds (median)")
+    parser.add_argument("--runs", type=int, default=5, help="alternating rounds (median)")
     parser.add_argument(
         "--memory-articles", type=int, default=20000, help="memory run size (0: no memory run)"
     )
@@ -103,6 +103,9 @@ def _bench(args: argparse.Namespace, tmp: Path) -> dict[str, object]:
         last_full: Path | None = None
         reparse_runs: list[dict[str, float]] = []
         for index in range(args.runs):
+            # The crawls of a round run back to back (their ratios are paired: the shared
+            # machine's speed drifts by 15-25% over minutes), in a rotating order; the
+            # re-parse of the round's full crawl comes after them.
             order = contenders[index % len(contenders) :] + contenders[: index % len(contenders)]
             done: list[dict[str, object]] = []
             for name in order:
@@ -111,15 +114,15 @@ def _bench(args: argparse.Namespace, tmp: Path) -> dict[str, object]:
                 _check(run, args.articles)
                 print(f"  round {index + 1} {name}: {run.pages_per_s:.1f} pages/s", flush=True)
                 done.append(run.to_dict())
-                if name == "full":
-                    rate, records, _seconds = parsing.reparse_rate(work, tmp / f"reparse{index}")
-                    reparse_runs.append({"articles_per_s": rate, "records": records})
-                    print(f"  round {index + 1} reparse: {rate:.1f} articles/s", flush=True)
-                    if last_full is not None:
-                        shutil.rmtree(last_full, ignore_errors=True)
-                    last_full = work
-                elif work.exists():
+                if name != "full" and work.exists():
                     shutil.rmtree(work, ignore_errors=True)
+            work = tmp / f"round{index}-full"
+            rate, records, _seconds = parsing.reparse_rate(work, tmp / f"reparse{index}")
+            reparse_runs.append({"articles_per_s": rate, "records": records})
+            print(f"  round {index + 1} reparse: {rate:.1f} articles/s", flush=True)
+            if last_full is not None:
+                shutil.rmtree(last_full, ignore_errors=True)
+            last_full = work
             rounds.append(done)
         results["rounds"] = rounds
         results["reparse_runs"] = reparse_runs
