@@ -35,6 +35,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reparse.add_argument("output", type=Path, help="an output root holding warc/")
     reparse.add_argument("--to", type=Path, required=True, help="directory for the new JSONL")
+    reparse.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="processes that parse (default: one per CPU; 0: all in this process)",
+    )
 
     # Listed for --help only: main() hands `archiver replica ...` to the replica's own parser.
     commands.add_parser("replica", help="the bundled replica: serve, truth, export")
@@ -55,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_demo(args.output, seed=args.seed, port=args.port)
     if args.command == "reparse":
-        return run_reparse(args.output, args.to)
+        return run_reparse(args.output, args.to, args.workers)
     raise AssertionError(args.command)
 
 
@@ -71,13 +77,16 @@ def run_crawl(args: argparse.Namespace) -> int:
     )
 
 
-def run_reparse(output: Path, destination: Path) -> int:
+def run_reparse(output: Path, destination: Path, workers: int | None = None) -> int:
     from archiver.reparse import reparse
 
     if not (output / "warc").is_dir():
         print(f"archiver reparse: {output}/warc does not exist: name an output root of a crawl")
         return 2
-    report = reparse(output, destination)
+    if workers is not None and workers < 0:
+        print(f"archiver reparse: --workers must be 0 or more, not {workers}")
+        return 2
+    report = reparse(output, destination, workers=workers)
     print(f"{report.records} records written to {report.jsonl}")
     print(f"{report.duplicates} later captures of archived articles skipped")
     for url, reason in report.layout_errors:

@@ -11,20 +11,32 @@ A capture that gives no record is skipped, logged and listed in the report, neve
 page the layout check refuses (``check_complete``, then the parser), and a body that cannot
 be decoded (a compression bomb past ``MAX_BODY``, a corrupt stream); the crawl made no
 record from those either.
+
+The parsing (with the record's validation) runs in ``workers`` processes while this one
+reads the WARCs and writes the JSONL, in batches of ``BATCH`` pages, at most ``AHEAD``
+batches in flight (memory stays bounded on any archive); records come out in capture order
+whatever the number of workers, so the output is the same as with ``workers=0``.
 """
 
 from __future__ import annotations
 
+import collections
+import itertools
 import logging
-from collections.abc import Callable, Iterator
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from scrapy.utils._compression import _inflate, _unbrotli, _unzstd
 from scrapy.utils.gz import gunzip
 from warcio.recordloader import ArcWarcRecord
 
 from archiver.capture.reader import iter_responses
+from archiver.extensions.garbage import fewer_collections
 from archiver.items import ArticleRecord, Capture, WarcPointer
 from archiver.jsonl import JsonlWriter
 from archiver.parsers import LayoutError
@@ -36,6 +48,8 @@ from archiver.workers import extract_article
 logger = logging.getLogger(__name__)
 
 MAX_BODY = 64 * 1024 * 1024  # a decoded body larger than this is refused (gzip bombs)
+BATCH = 32  # pages sent to a worker at once: fewer hand-offs
+AHEAD = 4  # batches in flight per worker: enough to keep it busy, few pages in memory
 # Content-Encodings undone as Scrapy's HttpCompressionMiddleware undoes them (its own
 # functions: Scrapy is pinned), each capped at MAX_BODY.
 _DECODERS: dict[str, Callable[..., bytes]] = {
@@ -58,29 +72,95 @@ class ReparseReport:
     undecodable: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
 
 
-def reparse(output: Path, destination: Path) -> ReparseReport:
+def default_workers() -> int:
+    """Worker processes for a re-parse: one per CPU (this process mostly waits on them)."""
+    return os.cpu_count() or 1
+
+
+def reparse(output: Path, destination: Path, *, workers: int | None = None) -> ReparseReport:
     """Parse the article captures under ``output/warc`` into a new JSONL file in
-    ``destination``; return what was done."""
+    ``destination``; return what was done. ``workers``: processes that parse (None: one
+    per CPU; 0: all in this process)."""
     report = ReparseReport()
     writer = JsonlWriter(destination, f"REPARSE-{new_run_id()}")
-    seen: set[str] = set()
+    count = default_workers() if workers is None else workers
     try:
-        for path in sorted((output / "warc").glob("*.warc.gz")):
-            for url, capture, page in _article_responses(path, report):
-                if url in seen:
-                    report.duplicates += 1
+        with fewer_collections():  # a batch job: fewer, cheaper collections
+            for url, outcome in _parsed(_first_captures(output, report), count):
+                kind, value = outcome
+                if kind == "layout":
+                    report.layout_errors.append((url, value))
+                    logger.warning("No record from %s: layout not recognised: %s", url, value)
                     continue
-                seen.add(url)
-                record = _parse(url, capture, page, report)
-                if record is not None:
-                    writer.write(record)
-                    report.records += 1
+                writer.write(value)
+                report.records += 1
     except BaseException:
         writer.abandon()  # its .open file stays: never shipped as if whole
         raise
     writer.close()
     report.jsonl = writer.final_path if report.records else None
     return report
+
+
+Job = tuple[str, Capture, "_Page"]  # the article's canonical URL, its capture, its page
+Outcome = tuple[str, Any]  # ("ok", the record as JSON data) or ("layout", the reason)
+
+
+def _first_captures(output: Path, report: ReparseReport) -> Iterator[Job]:
+    """Every article's first capture, in file order; later ones counted as duplicates."""
+    seen: set[str] = set()
+    for path in sorted((output / "warc").glob("*.warc.gz")):
+        for url, capture, page in _article_responses(path, report):
+            if url in seen:
+                report.duplicates += 1
+                continue
+            seen.add(url)
+            yield url, capture, page
+
+
+def _parsed(jobs: Iterable[Job], workers: int) -> Iterator[tuple[str, Outcome]]:
+    """Each job's URL and outcome, in the jobs' order; parsed here, or by ``workers``
+    processes (fresh interpreters: ``spawn``) with at most ``AHEAD`` batches each in flight.
+    A record that breaks the schema raises RecordInvalid, as in this process."""
+    if workers <= 0:
+        for job in jobs:
+            yield job[0], _outcome(job)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield from _in_order(pool, jobs, workers * AHEAD)
+
+
+def _in_order(pool: Executor, jobs: Iterable[Job], ahead: int) -> Iterator[tuple[str, Outcome]]:
+    pending: collections.deque[tuple[list[str], Future[list[Outcome]]]] = collections.deque()
+    remaining = iter(jobs)
+    for batch in iter(lambda: list(itertools.islice(remaining, BATCH)), []):
+        pending.append(([job[0] for job in batch], pool.submit(_outcomes, batch)))
+        if len(pending) >= ahead:
+            yield from _finished(pending.popleft())
+    while pending:
+        yield from _finished(pending.popleft())
+
+
+def _finished(entry: tuple[list[str], Future[list[Outcome]]]) -> Iterator[tuple[str, Outcome]]:
+    urls, future = entry
+    yield from zip(urls, future.result(), strict=True)
+
+
+def _outcomes(batch: list[Job]) -> list[Outcome]:
+    """What a worker process runs: one outcome per page of the batch."""
+    return [_outcome(job) for job in batch]
+
+
+def _outcome(job: Job) -> Outcome:
+    url, capture, page = job
+    try:
+        content = extract_article(page.body, page.content_type, page.url)
+    except LayoutError as exc:
+        return "layout", str(exc)
+    record = ArticleRecord.build(content, url=url, capture=capture).to_dict()
+    validate_record(record)
+    return "ok", record
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,20 +171,6 @@ class _Page:
     url: str
     body: bytes
     content_type: str | None
-
-
-def _parse(
-    url: str, capture: Capture, page: _Page, report: ReparseReport
-) -> dict[str, object] | None:
-    try:
-        content = extract_article(page.body, page.content_type, page.url)
-    except LayoutError as exc:
-        report.layout_errors.append((url, str(exc)))
-        logger.warning("No record from %s: layout not recognised: %s", url, exc)
-        return None
-    record = ArticleRecord.build(content, url=url, capture=capture).to_dict()
-    validate_record(record)
-    return record
 
 
 def _article_responses(path: Path, report: ReparseReport) -> Iterator[tuple[str, Capture, _Page]]:

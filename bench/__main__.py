@@ -118,8 +118,14 @@ def _bench(args: argparse.Namespace, tmp: Path) -> dict[str, object]:
                     shutil.rmtree(work, ignore_errors=True)
             work = tmp / f"round{index}-full"
             rate, records, _seconds = parsing.reparse_rate(work, tmp / f"reparse{index}")
-            reparse_runs.append({"articles_per_s": rate, "records": records})
-            print(f"  round {index + 1} reparse: {rate:.1f} articles/s", flush=True)
+            alone, _, _ = parsing.reparse_rate(work, tmp / f"reparse{index}-alone", workers=0)
+            reparse_runs.append(
+                {"articles_per_s": rate, "records": records, "one_process_articles_per_s": alone}
+            )
+            print(
+                f"  round {index + 1} reparse: {rate:.1f} articles/s ({alone:.1f} in one process)",
+                flush=True,
+            )
             if last_full is not None:
                 shutil.rmtree(last_full, ignore_errors=True)
             last_full = work
@@ -127,7 +133,7 @@ def _bench(args: argparse.Namespace, tmp: Path) -> dict[str, object]:
         results["rounds"] = rounds
         results["reparse_runs"] = reparse_runs
         assert last_full is not None
-        results["trafilatura"] = _trafilatura(last_full, args.runs)
+        results["trafilatura"] = _trafilatura(last_full, min(args.runs, 3))
         if args.profile:
             results["profile"] = _profile(served.base_url, tmp)
     results["memory"] = _memory(args, rounds, tmp, nginx)

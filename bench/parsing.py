@@ -18,10 +18,13 @@ from archiver.urls import PageKind, canonical_url, page_kind
 PIP_TIMEOUT = 600
 
 
-def reparse_rate(output: Path, destination: Path) -> tuple[float, int, float]:
-    """(articles/s, records, seconds) of ``reparse(output, destination)``, WARC reading included."""
+def reparse_rate(
+    output: Path, destination: Path, workers: int | None = None
+) -> tuple[float, int, float]:
+    """(articles/s, records, seconds) of ``reparse(output, destination, workers=workers)``
+    (None: ``archiver reparse``'s default, one worker process per CPU), WARC reading included."""
     start = time.perf_counter()
-    report = reparse(output, destination)
+    report = reparse(output, destination, workers=workers)
     seconds = time.perf_counter() - start
     return report.records / seconds, report.records, seconds
 

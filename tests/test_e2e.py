@@ -127,8 +127,12 @@ def test_one_request_per_article_and_robots_obeyed(crawled: Crawled) -> None:
 
 
 def test_reparse_from_the_warcs_reproduces_the_records(crawled: Crawled, tmp_path: Path) -> None:
-    report = reparse(crawled.output, tmp_path)
+    report = reparse(crawled.output, tmp_path, workers=2)
     assert report.layout_errors == []
+    # Parsed in this process instead: the same lines, in the same order.
+    alone = reparse(crawled.output, tmp_path / "alone", workers=0)
+    assert report.jsonl is not None and alone.jsonl is not None
+    assert alone.jsonl.read_bytes() == report.jsonl.read_bytes()
     crawled_records = sorted(read_jsonl(crawled.output), key=lambda r: r["url"])
     reparsed = sorted(iter_records(tmp_path), key=lambda r: r["url"])
     assert len(reparsed) == len(crawled_records) > 0

@@ -12,8 +12,10 @@ Garbage in reference cycles then waits longer to be freed: at most that many obj
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Self
 
 from scrapy import signals
@@ -24,6 +26,24 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+DEFAULT_THRESHOLD = 50_000
+
+
+@contextlib.contextmanager
+def fewer_collections(threshold: int = DEFAULT_THRESHOLD) -> Iterator[None]:
+    """Inside: what exists now frozen out of the full collections, and a young collection
+    every ``threshold`` allocations; Python's own settings back after."""
+    gc.collect()  # what is garbage already is freed, not frozen
+    gc.freeze()
+    previous = gc.get_threshold()
+    gc.set_threshold(threshold, previous[1], previous[2])
+    logger.debug("Froze %d objects; young collections every %d", gc.get_freeze_count(), threshold)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+        gc.unfreeze()
+
 
 class GarbageCollectionExtension:
     """At ``engine_started``: ``gc.freeze()`` and a young-generation threshold of
@@ -32,11 +52,11 @@ class GarbageCollectionExtension:
 
     def __init__(self, threshold: int) -> None:
         self.threshold = threshold
-        self.previous: tuple[int, int, int] | None = None
+        self.tuned = contextlib.ExitStack()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        threshold = crawler.settings.getint("ARCHIVE_GC_THRESHOLD", 50_000)
+        threshold = crawler.settings.getint("ARCHIVE_GC_THRESHOLD", DEFAULT_THRESHOLD)
         if threshold < 0:
             raise ValueError(
                 f"ARCHIVE_GC_THRESHOLD must be 0 (Python's own) or more, not {threshold}"
@@ -49,17 +69,7 @@ class GarbageCollectionExtension:
         return extension
 
     def engine_started(self) -> None:
-        gc.collect()  # what start-up left as garbage is freed, not frozen
-        gc.freeze()
-        self.previous = gc.get_threshold()
-        _, older, oldest = self.previous
-        gc.set_threshold(self.threshold, older, oldest)
-        logger.debug(
-            "Froze %d objects; young collections every %d", gc.get_freeze_count(), self.threshold
-        )
+        self.tuned.enter_context(fewer_collections(self.threshold))
 
     def engine_stopped(self) -> None:
-        if self.previous is not None:
-            gc.set_threshold(*self.previous)
-            gc.unfreeze()
-            self.previous = None
+        self.tuned.close()
