@@ -31,7 +31,7 @@ BARE_SPIDER = Path(__file__).with_name("bare_spider.py")
 @dataclass
 class Run:
     """A finished contender run. ``max_rss_mb``: the process's peak plus its child processes'
-    (the crawl's parse workers); ``own_rss_mb``: the process's alone."""
+    (the crawl's worker processes); ``own_rss_mb``: the process's alone."""
 
     contender: str
     seconds: float
@@ -84,7 +84,7 @@ def timed(command: list[str], *, env: dict[str, str], cwd: Path, log: Path) -> T
     The peak is ``VmHWM`` polled from /proc every 20 ms, not ``wait4``'s ``ru_maxrss``: Linux
     carries the high-water mark of the pre-exec (forked) image into ``ru_maxrss``, so a child
     of a bench process holding a 20,000-article site would report the bench's own RSS. The
-    children's peaks (the crawl's parse workers) are added: an upper bound of the whole
+    children's peaks (the crawl's worker processes) are added: an upper bound of the whole
     crawl's peak, as the peaks need not coincide.
     """
     with log.open("wb") as out:

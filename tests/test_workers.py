@@ -156,7 +156,7 @@ def test_no_worker_outlives_a_killed_crawl(tmp_path: Path) -> None:
             deadline = time.monotonic() + 60
             while len(spawned := children(crawl.pid)) < 2 and time.monotonic() < deadline:
                 time.sleep(0.05)
-            assert len(spawned) == 2, "the crawl did not start its two parse workers"
+            assert len(spawned) == 2, "the crawl did not start its two worker processes"
             time.sleep(1.5)  # mid-crawl: pages are being parsed
             assert crawl.poll() is None, "the crawl ended before it could be killed"
             os.kill(crawl.pid, signal.SIGKILL)
@@ -164,7 +164,7 @@ def test_no_worker_outlives_a_killed_crawl(tmp_path: Path) -> None:
             deadline = time.monotonic() + 10
             while any(alive(pid) for pid in spawned) and time.monotonic() < deadline:
                 time.sleep(0.05)
-            assert not [pid for pid in spawned if alive(pid)], "a parse worker outlived its crawl"
+            assert not [pid for pid in spawned if alive(pid)], "a worker process outlived its crawl"
         finally:
             if crawl.poll() is None:
                 crawl.kill()
