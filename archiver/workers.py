@@ -19,9 +19,12 @@ process contending for its GIL) cost as much as the parse it moved away (BENCHMA
   the pages in flight parsed.
 - A worker exits when its stdin closes: when the crawl closes it, or when the crawl dies
   (``kill -9`` included; nothing else holds that pipe), so no worker outlives its crawl.
-- A worker that dies (a crash, the OOM killer) fails the pages it had in flight with
-  ``WorkerCrashed``, for the spider to report, and is started afresh; after ``MAX_RESTARTS``
-  the crawl parses in its own process for the rest of the run.
+- A worker that dies (a crash, the OOM killer) fails the jobs it had in flight with
+  ``WorkerCrashed`` (the spider reports those pages; the capture extension encodes those
+  exchanges itself) and is started afresh; after ``MAX_RESTARTS`` the crawl does all the
+  work in its own process for the rest of the run.
+- A worker says READY once it has imported everything; until one has, jobs run in the
+  crawl process, so the first responses (robots.txt gates every request) do not wait.
 """
 
 from __future__ import annotations
