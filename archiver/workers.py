@@ -345,11 +345,24 @@ def get_workers(crawler: Crawler) -> WorkerPool:
     if pool is None:
         from scrapy import signals  # noqa: PLC0415  (worker processes never import Scrapy)
 
-        pool = _POOLS[crawler] = WorkerPool(crawler.settings.getint("ARCHIVE_WORKERS"))
+        pool = _POOLS[crawler] = WorkerPool(_worker_count(crawler))
         crawler.signals.connect(pool.start, signal=signals.spider_opened)
         # After the engine waited for every callback and capture: nothing is in flight.
         crawler.signals.connect(pool.close, signal=signals.spider_closed)
     return pool
+
+
+def _worker_count(crawler: Crawler) -> int:
+    """``ARCHIVE_WORKERS``, or the older name ``ARCHIVE_PARSE_WORKERS`` where a command line
+    still sets it (with a WARNING): a cron line is not silently left without its workers."""
+    settings = crawler.settings
+    old = settings.getpriority("ARCHIVE_PARSE_WORKERS")
+    if old is None:
+        return settings.getint("ARCHIVE_WORKERS")
+    logger.warning("ARCHIVE_PARSE_WORKERS is now called ARCHIVE_WORKERS: please rename it")
+    if old > (settings.getpriority("ARCHIVE_WORKERS") or 0):
+        return settings.getint("ARCHIVE_PARSE_WORKERS")
+    return settings.getint("ARCHIVE_WORKERS")
 
 
 def _pythonpath() -> str:

@@ -179,3 +179,15 @@ def test_a_negative_worker_count_is_a_configuration_error(tmp_path: Path) -> Non
     )
     assert result.returncode == exitcodes.BAD_CONFIG, result.stderr[-2000:]
     assert "ARCHIVE_WORKERS must be 0" in result.stderr
+
+
+def test_the_old_setting_name_still_counts_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    from scrapy import Spider
+    from scrapy.utils.test import get_crawler
+
+    old = get_crawler(Spider, {"ARCHIVE_PARSE_WORKERS": 2})
+    assert workers.get_workers(old).workers == 2
+    assert "ARCHIVE_PARSE_WORKERS is now called ARCHIVE_WORKERS" in caplog.text
+    both = get_crawler(Spider, {"ARCHIVE_PARSE_WORKERS": 2, "ARCHIVE_WORKERS": 3})
+    assert workers.get_workers(both).workers == 3  # the new name wins at the same priority
+    assert workers.get_workers(get_crawler(Spider, {"ARCHIVE_WORKERS": 1})).workers == 1
