@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from scrapy import Spider
+from scrapy.utils.test import get_crawler
 
 from archiver import exitcodes, workers
 from archiver.demo import MIRROR_SETTINGS, scrapy_env
@@ -182,9 +184,6 @@ def test_a_negative_worker_count_is_a_configuration_error(tmp_path: Path) -> Non
 
 
 def test_the_old_setting_name_still_counts_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
-    from scrapy import Spider
-    from scrapy.utils.test import get_crawler
-
     old = get_crawler(Spider, {"ARCHIVE_PARSE_WORKERS": 2})
     assert workers.get_workers(old).workers == 2
     assert "ARCHIVE_PARSE_WORKERS is now called ARCHIVE_WORKERS" in caplog.text
