@@ -50,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["replica"]:  # its own parser, --help included
-        from archiver.replica.__main__ import main as replica_main
+        from replica.__main__ import main as replica_main
 
         return replica_main(argv[1:])
     args = build_parser().parse_args(argv)
@@ -78,9 +78,10 @@ def run_crawl(args: argparse.Namespace) -> int:
 
 
 def run_reparse(output: Path, destination: Path, workers: int | None = None) -> int:
+    from archiver.layout import OutputLayout
     from archiver.reparse import reparse
 
-    if not (output / "warc").is_dir():
+    if not OutputLayout(output).warc.is_dir():
         print(f"archiver reparse: {output}/warc does not exist: name an output root of a crawl")
         return 2
     if workers is not None and workers < 0:

@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 from archiver.jsonl import iter_records
-from archiver.replica import ReplicaServer, build_site
+from archiver.layout import OutputLayout
+from replica import ReplicaServer, build_site
 
 # A replica on loopback is no public site: no delay, more concurrency. The real site keeps
 # the polite defaults of archiver/settings.py.
@@ -72,12 +73,12 @@ def run_demo(output: Path, *, seed: int = 0, port: int = DEMO_PORT) -> int:
 
 def summarize(output: Path) -> None:
     """Print the archive's files and one record, as a newcomer would want to see them."""
-    warcs = sorted((output / "warc").glob("*.warc.gz"))
-    records = list(iter_records(output / "jsonl"))
+    warcs = sorted(OutputLayout(output).warc.glob("*.warc.gz"))
+    records = list(iter_records(OutputLayout(output).jsonl))
     print(f"\nArchived under {output}/:")
     for path in warcs:
         print(f"  warc/{path.name}  {path.stat().st_size:,} bytes")
-    for path in sorted((output / "jsonl").glob("*.jsonl")):
+    for path in sorted(OutputLayout(output).jsonl.glob("*.jsonl")):
         print(f"  jsonl/{path.name}")
     print(f"{len(records)} article records in jsonl/, {len(warcs)} WARC file(s) in warc/")
     if records:

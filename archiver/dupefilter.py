@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from scrapy import Request
 from scrapy.dupefilters import RFPDupeFilter
 
+from archiver.layout import OutputLayout
 from archiver.state import get_state
 
 if TYPE_CHECKING:
@@ -47,10 +48,9 @@ class DiskDupeFilter(RFPDupeFilter):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DiskDupeFilter:
-        output = Path(crawler.settings.get("ARCHIVE_OUTPUT_DIR", "output"))
         run_id = get_state(crawler).run_id
         return cls(
-            output / "frontier" / f"seen-{run_id}.sqlite3",
+            OutputLayout.from_settings(crawler.settings).frontier / f"seen-{run_id}.sqlite3",
             debug=crawler.settings.getbool("DUPEFILTER_DEBUG"),
             fingerprinter=crawler.request_fingerprinter,
         )

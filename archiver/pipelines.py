@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
-from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -19,11 +18,13 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
+from archiver import config
 from archiver.capture import get_writer
 from archiver.capture.reader import open_record
 from archiver.capture.recovery import repair_directory
 from archiver.items import ArticleRecord, WarcPointer
 from archiver.jsonl import JsonlWriter, repair_leftovers
+from archiver.layout import OutputLayout
 from archiver.schema import RecordInvalid, validate_record
 from archiver.state import CrawlState, get_state
 
@@ -96,9 +97,9 @@ class JsonlStorePipeline:
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
         self.crawler = crawler
-        self.output = Path(settings.get("ARCHIVE_OUTPUT_DIR", "output"))
-        self.commit_items = max(1, settings.getint("ARCHIVE_COMMIT_ITEMS", 50))
-        self.commit_seconds = settings.getfloat("ARCHIVE_COMMIT_SECONDS", 10.0)
+        self.output = OutputLayout.from_settings(settings)
+        self.commit_items = max(1, config.getint(settings, "ARCHIVE_COMMIT_ITEMS"))
+        self.commit_seconds = config.getfloat(settings, "ARCHIVE_COMMIT_SECONDS")
         self.writer: JsonlWriter | None = None
         self.pending: list[dict[str, Any]] = []
         self.last_commit = time.monotonic()
@@ -116,7 +117,7 @@ class JsonlStorePipeline:
 
     def open_spider(self) -> None:
         self.recover()
-        self.writer = JsonlWriter(self.output / "jsonl", f"ARCHIVER-{self.state.run_id}")
+        self.writer = JsonlWriter(self.output.jsonl, f"ARCHIVER-{self.state.run_id}")
         self.timer.start(max(self.commit_seconds, 0.5), now=False)
 
     def process_item(self, item: ArticleRecord) -> ArticleRecord:
@@ -164,7 +165,7 @@ class JsonlStorePipeline:
         if isinstance(exc, sqlite3.Error):
             key, reason, where = STATE_ERRORS_KEY, STATE_CLOSE_REASON, "the state database"
         else:
-            key, reason, where = WRITE_ERRORS_KEY, CLOSE_REASON, str(self.output / "jsonl")
+            key, reason, where = WRITE_ERRORS_KEY, CLOSE_REASON, str(self.output.jsonl)
         self.crawler.stats.inc_value(key)
         logger.error("Could not write to %s (%s); stopping the crawl", where, exc)
         already, self.failed = self.failed, True
@@ -190,8 +191,8 @@ class JsonlStorePipeline:
     def recover(self) -> None:
         """Repair what a killed run left: WARC files first (records point into them), then
         JSONL files, then tell the state about records that were written but not committed."""
-        repair_directory(self.output / "warc")
-        repairs = repair_leftovers(self.output / "jsonl", self.vouch_for)
+        repair_directory(self.output.warc)
+        repairs = repair_leftovers(self.output.jsonl, self.vouch_for)
         for repair in repairs:
             uncommitted = [r for r in repair.kept if not self.state.is_archived(r["url"])]
             self.state.add_articles((record, repair.path.name) for record in uncommitted)
@@ -207,7 +208,7 @@ class JsonlStorePipeline:
     def capture_opens(self, record: dict[str, Any]) -> bool:
         try:
             pointer = WarcPointer(**record["warc"])
-            warc_record = open_record(self.output / "warc", pointer)
+            warc_record = open_record(self.output.warc, pointer)
             return bool(warc_record.rec_headers.get_header("WARC-Record-ID") == pointer.record_id)
         except (OSError, KeyError, TypeError, ValueError) as exc:
             logger.info("Dropping a leftover record whose capture does not open: %s", exc)

@@ -39,6 +39,7 @@ from archiver.capture.reader import iter_responses
 from archiver.extensions.garbage import fewer_collections
 from archiver.items import ArticleRecord, Capture, WarcPointer
 from archiver.jsonl import JsonlWriter
+from archiver.layout import OutputLayout
 from archiver.parsers import LayoutError
 from archiver.schema import validate_record
 from archiver.state import new_run_id
@@ -109,7 +110,7 @@ Outcome = tuple[str, Any]  # ("ok", the record as JSON data) or ("layout", the r
 def _first_captures(output: Path, report: ReparseReport) -> Iterator[Job]:
     """Every article's first capture, in file order; later ones counted as duplicates."""
     seen: set[str] = set()
-    for path in sorted((output / "warc").glob("*.warc.gz")):
+    for path in sorted(OutputLayout(output).warc.glob("*.warc.gz")):
         for url, capture, page in _article_responses(path, report):
             if url in seen:
                 report.duplicates += 1

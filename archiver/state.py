@@ -21,10 +21,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from archiver.layout import OutputLayout
+
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
-STATE_FILENAME = "state.sqlite3"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -197,7 +198,7 @@ def get_state(crawler: Crawler) -> CrawlState:
     """The crawl's one CrawlState, opened on first use under ARCHIVE_OUTPUT_DIR."""
     state = _STATES.get(crawler)
     if state is None:
-        output = Path(crawler.settings.get("ARCHIVE_OUTPUT_DIR", "output"))
-        output.mkdir(parents=True, exist_ok=True)
-        state = _STATES[crawler] = CrawlState(output / STATE_FILENAME, new_run_id())
+        layout = OutputLayout.from_settings(crawler.settings)
+        layout.root.mkdir(parents=True, exist_ok=True)
+        state = _STATES[crawler] = CrawlState(layout.state_db, new_run_id())
     return state

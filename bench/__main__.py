@@ -16,9 +16,9 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from archiver.replica import build_site
-from archiver.replica.export import export_site
 from bench import parsing, profile, report, runs, server
+from replica import build_site
+from replica.export import export_site
 
 RESULTS = Path(__file__).resolve().parent / "results"
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
+from archiver.layout import OutputLayout
 from archiver.reparse import reparse
 from archiver.urls import PageKind, canonical_url, page_kind
 
@@ -32,7 +33,7 @@ def reparse_rate(
 def article_bodies(output: Path) -> list[str]:
     """The decoded HTML of every article response (HTTP 200) in ``output/warc``."""
     bodies: list[str] = []
-    for path in sorted((output / "warc").glob("*.warc.gz")):
+    for path in sorted(OutputLayout(output).warc.glob("*.warc.gz")):
         with path.open("rb") as stream:
             for record in ArchiveIterator(stream):
                 if record.rec_type != "response" or record.http_headers is None:

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from archiver.parsers import LayoutError, parse_article
-from archiver.replica import Profile, Router, absolutize, build_site
-from archiver.replica.site import Site
 from bench.parsing import load_trafilatura
+from replica import Profile, Router, absolutize, build_site
+from replica.site import Site
 
 BASE_URL = "https://eng-archive.aawsat.com"
 FIELDS = (

@@ -15,6 +15,7 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.demo import MIRROR_SETTINGS, crawl_command, scrapy_env
+from archiver.layout import OutputLayout
 from archiver.urls import PageKind, canonical_url, page_kind
 
 RUN_TIMEOUT = 1800.0  # seconds a single crawl may take before the bench gives up
@@ -137,7 +138,7 @@ def warc_responses(warcs: list[Path]) -> tuple[int, int]:
 def jsonl_records(output: Path) -> int:
     """Lines that are JSON objects in ``output/jsonl/*.jsonl``."""
     count = 0
-    for path in sorted((output / "jsonl").glob("*.jsonl")):
+    for path in sorted(OutputLayout(output).jsonl.glob("*.jsonl")):
         with path.open(encoding="utf-8") as lines:
             count += sum(1 for line in lines if line.strip() and json.loads(line))
     return count

@@ -14,7 +14,7 @@ import urllib.request
 from pathlib import Path
 from types import TracebackType
 
-from archiver.replica import ReplicaServer, Site
+from replica import ReplicaServer, Site
 
 NGINX_CONF = """\
 worker_processes 1;
@@ -150,7 +150,7 @@ class Fallback:
         return self.server.base_url
 
     def version(self) -> str:
-        return "archiver.replica.ReplicaServer (http.server.ThreadingHTTPServer)"
+        return "replica.ReplicaServer (http.server.ThreadingHTTPServer)"
 
     def __enter__(self) -> Fallback:
         self.server.start()

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from archiver.demo import MIRROR_SETTINGS, scrapy_env
-from archiver.replica import ReplicaServer
+from replica import ReplicaServer
 from tests.archive_checks import WarcSummary, check_pointer, check_warcs, read_jsonl
 from tests.crawling import request_counts
 

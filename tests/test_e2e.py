@@ -20,7 +20,7 @@ from protego import Protego
 
 from archiver.jsonl import iter_records
 from archiver.reparse import reparse
-from archiver.replica import Profile, ReplicaServer, absolutize, build_site
+from replica import Profile, ReplicaServer, absolutize, build_site
 from tests.archive_checks import check_pointer, check_warcs, read_jsonl
 from tests.crawling import CrawlResult, path_of, request_counts, run_crawl
 

@@ -36,9 +36,9 @@ from archiver import exitcodes
 from archiver.parsers import LayoutError
 from archiver.parsers.guards import check_complete
 from archiver.reparse import reparse
-from archiver.replica import ReplicaServer, build_site
-from archiver.replica import faults as F
-from archiver.replica.site import Site
+from replica import ReplicaServer, build_site
+from replica import faults as F
+from replica.site import Site
 from tests.fault_runs import FaultRun, crawl
 
 ARTICLES = 10

@@ -24,9 +24,9 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archiver import exitcodes
 from archiver.demo import scrapy_env
-from archiver.replica import ReplicaServer, build_site
-from archiver.replica import faults as F
-from archiver.replica.site import Site
+from replica import ReplicaServer, build_site
+from replica import faults as F
+from replica.site import Site
 from tests import fault_runs
 from tests.archive_checks import WarcSummary, check_warcs
 from tests.fault_runs import FaultRun, crawl

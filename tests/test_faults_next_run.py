@@ -7,9 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from archiver import exitcodes
-from archiver.replica import ReplicaServer, build_site
-from archiver.replica import faults as F
-from archiver.state import STATE_FILENAME, CrawlState
+from archiver.layout import STATE_FILENAME
+from archiver.state import CrawlState
+from replica import ReplicaServer, build_site
+from replica import faults as F
 from tests.fault_runs import crawl
 
 ARTICLES = 8

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 
 from archiver import exitcodes
-from archiver.replica import ReplicaServer, build_site
-from archiver.state import STATE_FILENAME
+from archiver.layout import STATE_FILENAME
+from replica import ReplicaServer, build_site
 from tests import fault_runs
 from tests.archive_checks import WarcSummary, check_pointer, check_warcs
 from tests.fault_runs import crawl

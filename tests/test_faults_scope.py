@@ -18,12 +18,12 @@ from typing import Any
 
 import pytest
 
-from archiver.replica import ReplicaServer, build_site
-from archiver.replica import faults as F
-from archiver.replica.router import HTML, XML, Response
-from archiver.replica.server import Fault
-from archiver.replica.site import Site
 from archiver.urls import canonical_url
+from replica import ReplicaServer, build_site
+from replica import faults as F
+from replica.router import HTML, XML, Response
+from replica.server import Fault
+from replica.site import Site
 from tests.fault_runs import FaultRun, crawl
 
 pytestmark = pytest.mark.e2e

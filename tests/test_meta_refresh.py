@@ -12,8 +12,8 @@ from scrapy.utils.response import get_meta_refresh
 from scrapy.utils.test import get_crawler
 
 from archiver.downloadermiddlewares.redirect import MetaRefreshMiddleware, may_refresh
-from archiver.replica import build_site
-from archiver.replica.router import HTML, Router
+from replica import build_site
+from replica.router import HTML, Router
 
 URL = "http://127.0.0.1:1/news/a"
 REFRESH = '<meta http-equiv="{}" content="0;url=/news/b">'

@@ -20,8 +20,9 @@ import pytest
 
 from archiver import exitcodes
 from archiver.demo import MIRROR_SETTINGS, crawl_command, scrapy_env
-from archiver.replica import ReplicaServer, Response, build_site
-from archiver.state import STATE_FILENAME, CrawlState
+from archiver.layout import STATE_FILENAME
+from archiver.state import CrawlState
+from replica import ReplicaServer, Response, build_site
 from tests.archive_checks import check_pointer, check_warcs, read_jsonl
 from tests.crawling import path_of, request_counts
 

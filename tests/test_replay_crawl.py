@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from archiver.replica import ReplicaServer, build_site
+from replica import ReplicaServer, build_site
 from tests.archive_checks import read_jsonl
 from tests.crawling import run_crawl
 from tests.pywb_tools import fetch, make_collection, pywb_bin, running_wayback

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-from archiver.replica import Profile, Router, Site, build_site
-from archiver.replica.model import Figure, StrayShortcode
-from archiver.replica.seed_article import load_seed
-from archiver.replica.text import clean, slugify
+from replica import Profile, Router, Site, build_site
+from replica.model import Figure, StrayShortcode
+from replica.seed_article import load_seed
+from replica.text import clean, slugify
 
 BASE = "http://127.0.0.1:8765"
 SEED_PATH = "/theaawsat/news-middle-east/defections-from-syrian-army-on-the-rise-free-syrian-army"

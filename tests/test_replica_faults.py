@@ -11,8 +11,8 @@ from collections.abc import Iterator
 import brotli
 import pytest
 
-from archiver.replica import ReplicaServer, build_site
-from archiver.replica import faults as F
+from replica import ReplicaServer, build_site
+from replica import faults as F
 
 ARTICLE = "/theaawsat/business/bahrains-budget-for-2005-a-closer-look"
 

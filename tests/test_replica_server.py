@@ -19,8 +19,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from archiver.replica import Profile, ReplicaServer, Response, Router, Site, build_site
-from archiver.replica.__main__ import main
+from replica import Profile, ReplicaServer, Response, Router, Site, build_site
+from replica.__main__ import main
 
 Reply = tuple[int, dict[str, str], bytes]
 SEED_PATH = "/theaawsat/news-middle-east/defections-from-syrian-army-on-the-rise-free-syrian-army"
@@ -328,7 +328,7 @@ def test_cli_export_writes_static_files(tmp_path: Path, capsys: pytest.CaptureFi
 
 def test_cli_serve_runs_until_sigterm(tmp_path: Path) -> None:
     ready = tmp_path / "ready.txt"
-    command = [sys.executable, "-m", "archiver.replica", "serve", "--port", "0"]
+    command = [sys.executable, "-m", "replica", "serve", "--port", "0"]
     command += ["--articles", "20", "--ready-file", str(ready)]
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
         try:

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from archiver.replica import Profile, Router, absolutize, build_site
-from archiver.replica.truth import TRUTH_KEYS, people_in_byline
+from replica import Profile, Router, absolutize, build_site
+from replica.truth import TRUTH_KEYS, people_in_byline
 
 BASE = "http://127.0.0.1:8765"
 _LEAF = {"p", "h2", "h3", "h4", "h5", "h6", "li", "pre"}

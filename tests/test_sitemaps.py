@@ -11,8 +11,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from archiver.replica.faults import compress
 from archiver.sitemaps import NotASitemap, SitemapError, read_sitemap
+from replica.faults import compress
 
 NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
 CAP = 32 * 1024 * 1024

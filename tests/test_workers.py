@@ -25,7 +25,7 @@ from scrapy.utils.test import get_crawler
 from archiver import exitcodes, workers
 from archiver.demo import MIRROR_SETTINGS, scrapy_env
 from archiver.parsers import LayoutError
-from archiver.replica import ReplicaServer, build_site
+from replica import ReplicaServer, build_site
 from tests.fixtures.catalog import fixtures
 
 T = TypeVar("T")

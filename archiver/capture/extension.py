@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import urlsplit
 
@@ -24,6 +23,7 @@ from scrapy.exceptions import CloseSpider, NotConfigured
 from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro
 
+from archiver import config
 from archiver.capture import CAPTURE_META_KEY
 from archiver.capture.exchange import Exchange
 from archiver.capture.records import exchange_from_scrapy
@@ -31,6 +31,7 @@ from archiver.capture.recovery import RepairResult, repair_directory
 from archiver.capture.serialize import ExchangeRecords
 from archiver.capture.writer import WarcFileWriter
 from archiver.items import Capture
+from archiver.layout import OutputLayout
 from archiver.workers import Outcome, WorkerPool, get_workers
 
 if TYPE_CHECKING:
@@ -48,11 +49,11 @@ class WarcCaptureExtension:
 
     Settings read in ``from_crawler``:
 
-    - ``ARCHIVE_WARC_ENABLED`` (default True): False switches the extension off.
-    - ``ARCHIVE_OUTPUT_DIR`` (default "output"): files go to ``<dir>/warc/``.
-    - ``ARCHIVE_WARC_PREFIX`` (default "ARCHIVER"): first part of every file name.
-    - ``ARCHIVE_WARC_MAX_SIZE`` (default 1_000_000_000 bytes): a file rolls over past this.
-    - ``ARCHIVE_WARC_GZIP_LEVEL`` (default 6): zlib level of each record's gzip member.
+    - ``ARCHIVE_WARC_ENABLED``: False switches the extension off.
+    - ``ARCHIVE_OUTPUT_DIR``: files go to ``<dir>/warc/``.
+    - ``ARCHIVE_WARC_PREFIX``: first part of every file name.
+    - ``ARCHIVE_WARC_MAX_SIZE``: a file rolls over past this many bytes.
+    - ``ARCHIVE_WARC_GZIP_LEVEL``: zlib level of each record's gzip member.
     - ``ARCHIVE_WARC_OPERATOR``, ``ARCHIVE_WARC_DESCRIPTION`` (optional): warcinfo fields.
     - ``USER_AGENT``, ``ROBOTSTXT_OBEY``: recorded in warcinfo as the crawl's policy.
 
@@ -81,15 +82,14 @@ class WarcCaptureExtension:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
-        if not settings.getbool("ARCHIVE_WARC_ENABLED", True):
+        if not config.getbool(settings, "ARCHIVE_WARC_ENABLED"):
             raise NotConfigured("ARCHIVE_WARC_ENABLED is False")
-        directory = Path(settings.get("ARCHIVE_OUTPUT_DIR") or "output") / "warc"
         writer = WarcFileWriter(  # a bad value raises ValueError naming the setting
-            directory,
-            prefix=settings.get("ARCHIVE_WARC_PREFIX") or "ARCHIVER",
-            max_size=settings.getint("ARCHIVE_WARC_MAX_SIZE", 1_000_000_000),
+            OutputLayout.from_settings(settings).warc,
+            prefix=config.get(settings, "ARCHIVE_WARC_PREFIX"),
+            max_size=config.getint(settings, "ARCHIVE_WARC_MAX_SIZE"),
             warcinfo=_warcinfo_fields(settings),
-            gzip_level=settings.getint("ARCHIVE_WARC_GZIP_LEVEL", 6),
+            gzip_level=config.getint(settings, "ARCHIVE_WARC_GZIP_LEVEL"),
         )
         # Workers only with the middleware that waits for their captures.
         waits = settings.getwithbase("DOWNLOADER_MIDDLEWARES").get(WAIT_MIDDLEWARE) is not None

@@ -18,7 +18,7 @@ from importlib import metadata
 from pathlib import Path
 from types import TracebackType
 
-from archiver import __version__
+from archiver import __version__, config
 from archiver.capture.exchange import Exchange, utc_now
 from archiver.capture.naming import (
     check_prefix,
@@ -143,12 +143,14 @@ def _check_options(max_size: int, gzip_level: int) -> None:
     if max_size <= 0:
         raise ValueError(
             f"max_size must be a positive number of bytes, got {max_size!r} "
-            "(setting ARCHIVE_WARC_MAX_SIZE; the default is 1_000_000_000)"
+            "(setting ARCHIVE_WARC_MAX_SIZE; the default is "
+            f"{config.default('ARCHIVE_WARC_MAX_SIZE')})"
         )
     if gzip_level not in range(10):
         raise ValueError(
             f"gzip_level must be a zlib level 0-9, got {gzip_level!r} "
-            "(setting ARCHIVE_WARC_GZIP_LEVEL; the default is 6)"
+            "(setting ARCHIVE_WARC_GZIP_LEVEL; the default is "
+            f"{config.default('ARCHIVE_WARC_GZIP_LEVEL')})"
         )
 
 
@@ -166,14 +168,19 @@ class WarcFileWriter:
         self,
         directory: Path,
         *,
-        prefix: str = "ARCHIVER",
-        max_size: int = 1_000_000_000,
+        prefix: str | None = None,
+        max_size: int | None = None,
         warcinfo: Mapping[str, str] | None = None,
-        gzip_level: int = 6,
+        gzip_level: int | None = None,
         clock: Callable[[], datetime] = utc_now,
         new_id: Callable[[], str] = new_record_id,
         token: str | None = None,
     ) -> None:
+        # None: the project's default (archiver/settings.py ARCHIVE_WARC_*).
+        prefix = config.default("ARCHIVE_WARC_PREFIX") if prefix is None else prefix
+        max_size = config.default("ARCHIVE_WARC_MAX_SIZE") if max_size is None else max_size
+        if gzip_level is None:
+            gzip_level = config.default("ARCHIVE_WARC_GZIP_LEVEL")
         _check_options(max_size, gzip_level)
         self.directory = Path(directory)
         self.prefix = check_prefix(prefix)

@@ -21,12 +21,14 @@ from typing import TYPE_CHECKING, Self
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from archiver import config
+
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_THRESHOLD = 50_000
+DEFAULT_THRESHOLD: int = config.default("ARCHIVE_GC_THRESHOLD")
 
 
 @contextlib.contextmanager
@@ -56,7 +58,7 @@ class GarbageCollectionExtension:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        threshold = crawler.settings.getint("ARCHIVE_GC_THRESHOLD", DEFAULT_THRESHOLD)
+        threshold = config.getint(crawler.settings, "ARCHIVE_GC_THRESHOLD")
         if threshold < 0:
             raise ValueError(
                 f"ARCHIVE_GC_THRESHOLD must be 0 (Python's own) or more, not {threshold}"

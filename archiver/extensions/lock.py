@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Self
 
 from scrapy import signals
 
+from archiver.layout import OutputLayout
+
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
-
-LOCK_FILENAME = ".lock"
 
 
 class OutputNotWritable(RuntimeError):
@@ -45,8 +45,7 @@ class OutputLockExtension:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        output = Path(crawler.settings.get("ARCHIVE_OUTPUT_DIR") or "output")
-        fd, path = acquire(output)
+        fd, path = acquire(OutputLayout.from_settings(crawler.settings).root)
         extension = cls(fd, path)
         crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
         return extension
@@ -57,7 +56,7 @@ class OutputLockExtension:
 
 def acquire(output: Path) -> tuple[int, Path]:
     """Create ``output`` if needed and lock it; the open descriptor holds the lock."""
-    path = output / LOCK_FILENAME
+    path = OutputLayout(output).lock
     try:
         output.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)

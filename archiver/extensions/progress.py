@@ -10,6 +10,8 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from archiver import config
+
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
@@ -32,7 +34,7 @@ class ProgressExtension:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        interval = crawler.settings.getfloat("ARCHIVE_PROGRESS_INTERVAL", 60.0)
+        interval = config.getfloat(crawler.settings, "ARCHIVE_PROGRESS_INTERVAL")
         if interval <= 0:
             raise NotConfigured("ARCHIVE_PROGRESS_INTERVAL is 0")
         extension = cls(crawler, interval)

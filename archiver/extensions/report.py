@@ -22,7 +22,9 @@ from scrapy import Request, signals
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
+from archiver import config
 from archiver.exitcodes import exit_code
+from archiver.layout import OutputLayout
 from archiver.spiders.archive import KIND_META_KEY
 from archiver.state import get_state
 
@@ -58,10 +60,9 @@ class RunReportExtension:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
-        if not settings.getbool("ARCHIVE_REPORT_ENABLED", True):
+        if not config.getbool(settings, "ARCHIVE_REPORT_ENABLED"):
             raise NotConfigured("ARCHIVE_REPORT_ENABLED is False")
-        output = Path(settings.get("ARCHIVE_OUTPUT_DIR") or "output")
-        extension = cls(crawler, output / "reports")
+        extension = cls(crawler, OutputLayout.from_settings(settings).reports)
         crawler.signals.connect(extension.response_received, signal=signals.response_received)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension

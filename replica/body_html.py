@@ -11,9 +11,9 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator
 
-from archiver.replica.layout import Ctx
-from archiver.replica.model import Article, Figure, ImageSpec, Para, RenderFlags, StrayShortcode
-from archiver.replica.text import attr, encode
+from replica.layout import Ctx
+from replica.model import Article, Figure, ImageSpec, Para, RenderFlags, StrayShortcode
+from replica.text import attr, encode
 
 # Private-use markers survive entity encoding and become markup afterwards.
 _LINK_OPEN, _LINK_CLOSE, _BR = "\ue000", "\ue001", "\ue002"

@@ -10,8 +10,8 @@ import random
 from dataclasses import dataclass
 from datetime import datetime
 
-from archiver.replica import vocab
-from archiver.replica.model import Dateline
+from replica import vocab
+from replica.model import Dateline
 
 
 @dataclass(frozen=True, slots=True)

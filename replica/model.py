@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from archiver.replica.text import EntityStyle
+from replica.text import EntityStyle
 
 ParaTag = Literal["p", "h3", "blockquote", "li"]
 ImageStyle = Literal["featured", "wp-caption", "linked-caption", "bare", "lazy"]

@@ -6,10 +6,10 @@ import random
 import re
 from dataclasses import dataclass
 
-from archiver.replica import phrases, vocab
-from archiver.replica.model import Dateline, Para
-from archiver.replica.prose import Writer
-from archiver.replica.text import capitalize_first, clean
+from replica import phrases, vocab
+from replica.model import Dateline, Para
+from replica.prose import Writer
+from replica.text import capitalize_first, clean
 
 # Capitalised words then a dash at the very start: something a parser could take for a
 # dateline. Leads are redrawn until they do not look like that, so the truth is unambiguous.

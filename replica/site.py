@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import quote
 
-from archiver.replica.cast import Cast
-from archiver.replica.model import Article, Author, Category, MenuItem, Tag
-from archiver.replica.profile import Profile
-from archiver.replica.truth import article_truth
+from replica.cast import Cast
+from replica.model import Article, Author, Category, MenuItem, Tag
+from replica.profile import Profile
+from replica.truth import article_truth
 
 ListingKind = Literal["category", "tag", "author", "search"]
 

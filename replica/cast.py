@@ -9,10 +9,10 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from archiver.replica import vocab
-from archiver.replica.model import Author, Category, MenuItem, Tag
-from archiver.replica.profile import Profile
-from archiver.replica.text import slugify
+from replica import vocab
+from replica.model import Author, Category, MenuItem, Tag
+from replica.profile import Profile
+from replica.text import slugify
 
 HOUSE = Author(nicename="theaawsat", display="Asharq Al-Awsat", house=True)
 # SITE.md's example of a nicename unlike the byline.

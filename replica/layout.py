@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from archiver.replica.model import MenuItem
-from archiver.replica.site import Site
-from archiver.replica.text import attr, encode, escape
+from replica.model import MenuItem
+from replica.site import Site
+from replica.text import attr, encode, escape
 
 SITE_NAME = "ASHARQ AL-AWSAT English Archive"
 # SITE.md: "{Title} | ASHARQ AL-AWSAT English Archive 2005 -2017" in later copies,

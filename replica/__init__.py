@@ -4,12 +4,12 @@ benchmarks: ``build_site`` generates it, ``ReplicaServer`` serves it on loopback
 
 from __future__ import annotations
 
-from archiver.replica.generator import DEFAULT_ARTICLES, DEFAULT_SEED, build_site
-from archiver.replica.profile import Profile
-from archiver.replica.router import Response, Router
-from archiver.replica.server import Fault, ReplicaServer
-from archiver.replica.site import Listing, Site
-from archiver.replica.truth import TRUTH_KEYS, absolutize
+from replica.generator import DEFAULT_ARTICLES, DEFAULT_SEED, build_site
+from replica.profile import Profile
+from replica.router import Response, Router
+from replica.server import Fault, ReplicaServer
+from replica.site import Listing, Site
+from replica.truth import TRUTH_KEYS, absolutize
 
 __all__ = [
     "DEFAULT_ARTICLES",

@@ -1,8 +1,8 @@
-"""Command line: ``python -m archiver.replica serve|truth|export``.
+"""Command line: ``python -m replica serve|truth|export``.
 
 serve   run the replica on loopback until SIGTERM/SIGINT; prints the base URL when ready
 truth   write the ground truth as JSON Lines with absolute URLs
-export  write the site as static files (see archiver.replica.export)
+export  write the site as static files (see replica.export)
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ import threading
 from pathlib import Path
 from types import FrameType
 
-from archiver.replica.export import export_site
-from archiver.replica.generator import DEFAULT_ARTICLES, DEFAULT_SEED, build_site
-from archiver.replica.profile import Profile
-from archiver.replica.server import ReplicaServer
-from archiver.replica.site import Site
-from archiver.replica.truth import absolutize
+from replica.export import export_site
+from replica.generator import DEFAULT_ARTICLES, DEFAULT_SEED, build_site
+from replica.profile import Profile
+from replica.server import ReplicaServer
+from replica.site import Site
+from replica.truth import absolutize
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m archiver.replica", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m replica", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the replica until SIGTERM/SIGINT")
     serve.add_argument("--host", default="127.0.0.1")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 
-from archiver.replica.text import clean
+from replica.text import clean
 
 DATELINE = "Beirut, Asharq Al-Awsat – "
 TITLE_SUFFIX = " | ASHARQ AL-AWSAT English Archive 2005 -2017"
@@ -33,7 +33,7 @@ class SeedText:
 
 def load_seed() -> SeedText:
     """Read and split the bundled seed page."""
-    raw = resources.files("archiver.replica").joinpath("data/seed_article.txt")
+    raw = resources.files("replica").joinpath("data/seed_article.txt")
     blocks = [clean(block) for block in raw.read_text(encoding="utf-8").split("\n\n")]
     title_line = blocks[1].split(" Select Page")[0]
     title = title_line.removesuffix(TITLE_SUFFIX)

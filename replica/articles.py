@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 
-from archiver.replica import bodies, phrases, seed_article
-from archiver.replica.cast import Cast
-from archiver.replica.coins import Coins
-from archiver.replica.datelines import era_of, make_dateline
-from archiver.replica.images import pick_images, place_figures
-from archiver.replica.model import (
+from replica import bodies, phrases, seed_article
+from replica.cast import Cast
+from replica.coins import Coins
+from replica.datelines import era_of, make_dateline
+from replica.images import pick_images, place_figures
+from replica.model import (
     Article,
     Author,
     Block,
@@ -30,9 +30,9 @@ from archiver.replica.model import (
     StrayShortcode,
     Tag,
 )
-from archiver.replica.profile import Profile
-from archiver.replica.prose import Writer
-from archiver.replica.text import EntityStyle, slugify
+from replica.profile import Profile
+from replica.prose import Writer
+from replica.text import EntityStyle, slugify
 
 # Gaps between posts shrink geometrically: ~150 posts span 2005-2017, and however many are
 # added the dates stay increasing and bunch up in 2017 rather than run into the future.

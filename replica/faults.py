@@ -27,8 +27,8 @@ from http.server import BaseHTTPRequestHandler
 
 import brotli
 
-from archiver.replica.router import HTML, Response
-from archiver.replica.server import Fault
+from replica.router import HTML, Response
+from replica.server import Fault
 
 _SLICE = 64 * 1024
 

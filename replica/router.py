@@ -12,16 +12,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qs, quote, unquote
 
-from archiver.replica.article_page import article_page
-from archiver.replica.feeds import (
+from replica.article_page import article_page
+from replica.feeds import (
     robots_txt,
     rss_feed,
     sitemap_documents,
     sitemap_redirect,
 )
-from archiver.replica.layout import Ctx
-from archiver.replica.listing_page import home_page, listing_page, not_found_page
-from archiver.replica.site import Listing, Site
+from replica.layout import Ctx
+from replica.listing_page import home_page, listing_page, not_found_page
+from replica.site import Listing, Site
 
 HTML = "text/html; charset=UTF-8"
 XML = "application/xml; charset=UTF-8"

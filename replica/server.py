@@ -23,9 +23,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from archiver.replica.generator import build_site
-from archiver.replica.router import Response, Router
-from archiver.replica.site import Site
+from replica.generator import build_site
+from replica.router import Response, Router
+from replica.site import Site
 
 logger = logging.getLogger(__name__)
 

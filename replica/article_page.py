@@ -7,11 +7,11 @@ import hashlib
 import json
 from datetime import datetime
 
-from archiver.replica.body_html import body_html
-from archiver.replica.fragments import post_classes, post_meta, show_date
-from archiver.replica.layout import SUFFIXES, Ctx, main_area, page, sidebar
-from archiver.replica.model import Article
-from archiver.replica.text import attr, encode
+from replica.body_html import body_html
+from replica.fragments import post_classes, post_meta, show_date
+from replica.layout import SUFFIXES, Ctx, main_area, page, sidebar
+from replica.model import Article
+from replica.text import attr, encode
 
 _SHARE = (("facebook", "Facebook"), ("twitter", "Twitter"), ("email", "Email"))
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from archiver.replica.articles import new_state, next_article
-from archiver.replica.cast import build_cast
-from archiver.replica.profile import Profile
-from archiver.replica.site import Site
+from replica.articles import new_state, next_article
+from replica.cast import build_cast
+from replica.profile import Profile
+from replica.site import Site
 
 # The bundled replica: small enough to crawl in seconds, big enough that every category
 # listing runs to several pages and every variation SITE.md names occurs.

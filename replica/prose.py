@@ -6,8 +6,8 @@ import random
 import re
 from collections.abc import Callable, Sequence
 
-from archiver.replica import phrases, vocab
-from archiver.replica.text import capitalize_first, clean
+from replica import phrases, vocab
+from replica.text import capitalize_first, clean
 
 _SLOT = re.compile(r"\{(\w+)\}")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August")

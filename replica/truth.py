@@ -11,8 +11,8 @@ import copy
 import re
 from typing import Any
 
-from archiver.replica.model import Article
-from archiver.replica.text import clean
+from replica.model import Article
+from replica.text import clean
 
 # extraction-rules.md, "authors": house and wire names dropped from a byline.
 HOUSE_AND_WIRE = frozenset(

@@ -7,10 +7,10 @@ import math
 from datetime import UTC
 from email.utils import format_datetime
 
-from archiver.replica.fragments import excerpt
-from archiver.replica.layout import SITE_NAME, TAGLINE, Ctx
-from archiver.replica.model import Article
-from archiver.replica.text import escape
+from replica.fragments import excerpt
+from replica.layout import SITE_NAME, TAGLINE, Ctx
+from replica.model import Article
+from replica.text import escape
 
 _XML = '<?xml version="1.0" encoding="UTF-8"?>\n'
 _NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'

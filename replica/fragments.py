@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from archiver.replica.body_html import body_html, plain_text
-from archiver.replica.layout import Ctx
-from archiver.replica.model import Article
-from archiver.replica.site import Listing
-from archiver.replica.text import attr, encode
+from replica.body_html import body_html, plain_text
+from replica.layout import Ctx
+from replica.model import Article
+from replica.site import Listing
+from replica.text import attr, encode
 
 _MONTHS = [
     "January",

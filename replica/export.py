@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-from archiver.replica.router import Router
-from archiver.replica.site import Site
+from replica.router import Router
+from replica.site import Site
 
 
 def export_site(site: Site, directory: Path, base_url: str) -> int:

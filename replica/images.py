@@ -6,10 +6,10 @@ import random
 from dataclasses import dataclass
 from datetime import datetime
 
-from archiver.replica import phrases
-from archiver.replica.coins import Coins
-from archiver.replica.model import Figure, ImageSpec, ImageStyle, MediaForm, MediaMeta, Para
-from archiver.replica.prose import Writer
+from replica import phrases
+from replica.coins import Coins
+from replica.model import Figure, ImageSpec, ImageStyle, MediaForm, MediaMeta, Para
+from replica.prose import Writer
 
 # (form, caption copies): SITE.md's "Media ID" line, a bare "Caption:" line, and the caption
 # repeated two or three times; docs/extraction-rules.md also names the other two forms.

@@ -3,11 +3,11 @@ page (SITE.md, "Listing pages")."""
 
 from __future__ import annotations
 
-from archiver.replica.fragments import entry, pagination
-from archiver.replica.layout import SUFFIXES, Ctx, main_area, page, sidebar
-from archiver.replica.model import Article
-from archiver.replica.site import Listing
-from archiver.replica.text import encode
+from replica.fragments import entry, pagination
+from replica.layout import SUFFIXES, Ctx, main_area, page, sidebar
+from replica.model import Article
+from replica.site import Listing
+from replica.text import encode
 
 _NOT_FOUND = (
     '<article id="post-0" class="et_pb_post not_found"><div class="entry">'
