@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from archiver.outcomes import WRITE_ERROR_KEYS, WRITE_ERROR_REASONS
 from archiver.state import get_state
 
 if TYPE_CHECKING:
@@ -25,17 +26,6 @@ BAD_CONFIG = 2
 INTERRUPTED = 3
 LOCKED = 4
 WRITE_ERROR = 5
-
-# finish_reason values of a crawl stopped because its output failed.
-WRITE_ERROR_REASONS = frozenset(
-    {"warc_write_error", "warc_repair_error", "jsonl_write_error", "state_write_error"}
-)
-WRITE_ERROR_KEYS = (  # stats counting write errors; the last: the state database failed
-    "archiver/warc/write_errors",
-    "archiver/jsonl/write_errors",
-    "archiver/state/write_errors",
-    "spider_exceptions/OperationalError",
-)
 
 
 def exit_code(crawler: Crawler, finish_reason: str | None) -> int:

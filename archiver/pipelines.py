@@ -22,20 +22,21 @@ from archiver import config
 from archiver.capture import get_writer
 from archiver.capture.reader import open_record
 from archiver.capture.recovery import repair_directory
+from archiver.failures import FailureLedger
 from archiver.items import ArticleRecord, WarcPointer
 from archiver.jsonl import JsonlWriter, repair_leftovers
 from archiver.layout import OutputLayout
+from archiver.outcomes import (
+    JSONL_ERRORS_KEY,
+    JSONL_WRITE_ERROR,
+    STATE_ERRORS_KEY,
+    STATE_WRITE_ERROR,
+)
 from archiver.schema import RecordInvalid, validate_record
 from archiver.state import CrawlState, get_state
 
 logger = logging.getLogger(__name__)
 
-CLOSE_REASON = "jsonl_write_error"  # finish_reason of a crawl stopped by a JSONL write error
-WRITE_ERRORS_KEY = "archiver/jsonl/write_errors"
-# The state database failing to commit (SQLITE_FULL: "database or disk is full", an I/O
-# error) stops the crawl the same way, under its own reason and count.
-STATE_CLOSE_REASON = "state_write_error"
-STATE_ERRORS_KEY = "archiver/state/write_errors"
 _WRITE_ERRORS = (OSError, sqlite3.Error)
 
 
@@ -54,10 +55,7 @@ class ValidatePipeline:
         try:
             validate_record(item.to_dict())
         except RecordInvalid as exc:
-            self.crawler.stats.inc_value("archiver/records/invalid")
-            get_state(self.crawler).record_failure(
-                item.url, kind="parse", status=None, reason=f"invalid record: {exc}"
-            )
+            FailureLedger(self.crawler).invalid_record(item.url, str(exc))
             raise DropItem(f"Invalid record for {item.url}: {exc}") from exc
         return item
 
@@ -163,9 +161,10 @@ class JsonlStorePipeline:
         """A write error (a full disk): log it, count it, stop the crawl. Nothing uncommitted
         is marked archived; the next run repairs the ``.open`` file and fetches the rest."""
         if isinstance(exc, sqlite3.Error):
-            key, reason, where = STATE_ERRORS_KEY, STATE_CLOSE_REASON, "the state database"
+            # SQLITE_FULL ("database or disk is full") or an I/O error: its own reason and count.
+            key, reason, where = STATE_ERRORS_KEY, STATE_WRITE_ERROR, "the state database"
         else:
-            key, reason, where = WRITE_ERRORS_KEY, CLOSE_REASON, str(self.output.jsonl)
+            key, reason, where = JSONL_ERRORS_KEY, JSONL_WRITE_ERROR, str(self.output.jsonl)
         self.crawler.stats.inc_value(key)
         logger.error("Could not write to %s (%s); stopping the crawl", where, exc)
         already, self.failed = self.failed, True

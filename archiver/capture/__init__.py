@@ -18,9 +18,7 @@ from archiver.capture.exchange import Exchange
 from archiver.capture.reader import iter_records, iter_responses, open_record
 from archiver.capture.recovery import RepairResult, repair_directory, repair_open_file
 from archiver.capture.writer import WarcFileWriter
-
-# request.meta key under which the extension leaves the response's Capture (items.Capture).
-CAPTURE_META_KEY = "archiver_capture"
+from archiver.meta import CAPTURE_META_KEY
 
 if TYPE_CHECKING:
     from archiver.capture.extension import WarcCaptureExtension, capture_for, get_writer

@@ -24,7 +24,6 @@ from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro
 
 from archiver import config
-from archiver.capture import CAPTURE_META_KEY
 from archiver.capture.exchange import Exchange
 from archiver.capture.records import exchange_from_scrapy
 from archiver.capture.recovery import RepairResult, repair_directory
@@ -32,6 +31,8 @@ from archiver.capture.serialize import ExchangeRecords
 from archiver.capture.writer import WarcFileWriter
 from archiver.items import Capture
 from archiver.layout import OutputLayout
+from archiver.meta import CAPTURE_META_KEY
+from archiver.outcomes import WARC_ERRORS_KEY, WARC_REPAIR_ERROR, WARC_WRITE_ERROR
 from archiver.workers import Outcome, WorkerPool, get_workers
 
 if TYPE_CHECKING:
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-CLOSE_REASON = "warc_write_error"
 ARCHIVED_SCHEMES = frozenset({"http", "https"})
 WAIT_MIDDLEWARE = "archiver.capture.middleware.WarcCaptureWaitMiddleware"
 
@@ -105,7 +105,7 @@ class WarcCaptureExtension:
             results = repair_directory(self.writer.directory)
         except (OSError, RuntimeError) as exc:
             logger.error("Could not repair WARC files in %s: %s", self.writer.directory, exc)
-            raise CloseSpider("warc_repair_error") from exc
+            raise CloseSpider(WARC_REPAIR_ERROR) from exc
         self._count_repairs(results)
 
     def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
@@ -174,7 +174,7 @@ class WarcCaptureExtension:
             self.writer.close()
         except OSError as exc:
             logger.error("Could not close WARC file in %s: %s", self.writer.directory, exc)
-            self._inc("archiver/warc/write_errors")
+            self._inc(WARC_ERRORS_KEY)
 
     def _fail(self, request: Request, exc: Exception) -> None:
         logger.error(
@@ -183,11 +183,11 @@ class WarcCaptureExtension:
             exc,
             exc_info=not isinstance(exc, OSError),
         )
-        self._inc("archiver/warc/write_errors")
+        self._inc(WARC_ERRORS_KEY)
         if not self.failed:
             self.failed = True
             engine = self.crawler.engine
-            self._closing = deferred_from_coro(engine.close_spider_async(reason=CLOSE_REASON))
+            self._closing = deferred_from_coro(engine.close_spider_async(reason=WARC_WRITE_ERROR))
             self._closing.addErrback(
                 lambda failure: logger.error("Could not stop the crawl: %s", failure.value)
             )

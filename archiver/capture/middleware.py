@@ -15,7 +15,7 @@ import asyncio
 from scrapy import Request
 from scrapy.http import Response
 
-from archiver.capture import CAPTURE_META_KEY
+from archiver.meta import CAPTURE_META_KEY
 
 
 class WarcCaptureWaitMiddleware:

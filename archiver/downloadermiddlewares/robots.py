@@ -16,7 +16,8 @@ from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.httpobj import urlparse_cached
 
-from archiver.state import get_state
+from archiver.exceptions import ForbiddenByRobots, RobotsUnavailable
+from archiver.failures import FailureLedger
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -25,14 +26,6 @@ if TYPE_CHECKING:
     from scrapy.robotstxt import RobotParser
 
 logger = logging.getLogger(__name__)
-
-
-class ForbiddenByRobots(IgnoreRequest):
-    """robots.txt disallows the URL: a policy, not a failure."""
-
-
-class RobotsUnavailable(IgnoreRequest):
-    """robots.txt could not be fetched (5xx, 429 or a network failure) this run."""
 
 
 class SiteRobotsTxtMiddleware(RobotsTxtMiddleware):
@@ -77,7 +70,7 @@ class SiteRobotsTxtMiddleware(RobotsTxtMiddleware):
             self._stats.inc_value(f"robotstxt/response_status_count/{status}")
             self._unreachable(netloc, f"HTTP {status}", status)
             return
-        get_state(self.crawler).clear_failure(self._robots_url(netloc))
+        FailureLedger(self.crawler).cleared(self._robots_url(netloc))
         if 400 <= status < 500:
             # RFC 9309 §2.3.1.3: "unavailable" — no rules at all, whatever the error page says.
             self._stats.inc_value("archiver/robots/absent")
@@ -103,7 +96,7 @@ class SiteRobotsTxtMiddleware(RobotsTxtMiddleware):
             reason,
             netloc,
         )
-        get_state(self.crawler).record_failure(url, kind="robots", status=status, reason=reason)
+        FailureLedger(self.crawler).robots_unreachable(url, status, reason)
         # Scrapy's own path for "no parser": wake the requests waiting for this robots.txt.
         super()._robots_error(RobotsUnavailable(reason), netloc)
 

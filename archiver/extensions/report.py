@@ -25,7 +25,7 @@ from scrapy.http import Response
 from archiver import config
 from archiver.exitcodes import exit_code
 from archiver.layout import OutputLayout
-from archiver.spiders.archive import KIND_META_KEY
+from archiver.meta import KIND_META_KEY
 from archiver.state import get_state
 
 if TYPE_CHECKING:

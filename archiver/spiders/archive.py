@@ -23,13 +23,13 @@ from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from scrapy.robotstxt import RobotParser
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from archiver.capture.extension import capture_for
 from archiver.decoding import page_text
-from archiver.downloadermiddlewares.robots import ForbiddenByRobots, RobotsUnavailable
+from archiver.failures import RETRIED_FAILURES, FailureLedger
 from archiver.items import ArticleRecord
+from archiver.meta import KIND_META_KEY, WALK_META_KEY
 from archiver.parsers import LayoutError, category_links
 from archiver.sitemaps import NotASitemap, SitemapError, read_sitemap
 from archiver.spiders.walks import ListingWalks, WalkStop
@@ -47,11 +47,6 @@ from archiver.workers import WorkerCrashed, WorkerPool, get_workers
 
 logger = logging.getLogger(__name__)
 
-KIND_META_KEY = "archiver_kind"
-WALK_META_KEY = "archiver_walk"  # the first page of the category listing being paged
-# Failure kinds the next run fetches again: pages not fetched, and pages fetched but
-# giving no record ("parse": cut short, layout not recognised, record invalid).
-RETRIED_FAILURES = ("listing", "article", "sitemap", "parse")
 USUAL_SITEMAPS = ("/wp-sitemap.xml", "/sitemap.xml", "/sitemap_index.xml")
 # Articles first: each one finishes (capture, record) soon after its listing is read, so the
 # queue stays short and an interrupted run has archived whole articles, not just listings.
@@ -90,6 +85,10 @@ class ArchiveSpider(Spider):
     def state(self) -> CrawlState:
         return get_state(self.crawler)
 
+    @property
+    def failures(self) -> FailureLedger:
+        return FailureLedger(self.crawler)
+
     async def start(self) -> AsyncIterator[Any]:
         yield self.request(self.site + "/", PageKind.ROOT, self.parse_root)
         for failure in self.state.failures(kinds=RETRIED_FAILURES):
@@ -109,10 +108,10 @@ class ArchiveSpider(Spider):
         try:
             menu = category_links(_text(response), response.url)
         except LayoutError as exc:
-            self.count_skip(response, f"no navigation menu: {exc}")
+            self.failures.skipped(response, f"no navigation menu: {exc}")
             menu = []
         else:
-            self.succeeded(response)
+            self.failures.succeeded(response)
         for url in menu:
             yield from self.follow(url)
         for url in [*self.robots_sitemaps, *(self.site + path for path in USUAL_SITEMAPS)]:
@@ -124,12 +123,12 @@ class ArchiveSpider(Spider):
         try:
             listing = await self.workers.listing(response.body, *_text_source(response))
         except LayoutError as exc:
-            self.count_skip(response, f"listing not recognised: {exc}")
+            self.failures.skipped(response, f"listing not recognised: {exc}")
             return
         except WorkerCrashed as exc:
-            self.worker_crashed(response, exc)
+            self.failures.worker_crashed(response, exc)
             return
-        self.succeeded(response)
+        self.failures.succeeded(response)
         new = 0
         for entry in listing.entries:
             # An entry is a post: a listing linking listings would chain walks without end.
@@ -201,9 +200,9 @@ class ArchiveSpider(Spider):
             return
         except SitemapError as exc:
             self.crawler.stats.inc_value("archiver/sitemaps/refused")
-            self.count_skip(response, str(exc))
+            self.failures.skipped(response, str(exc))
             return
-        self.succeeded(response)
+        self.failures.succeeded(response)
         for loc in links.locs:
             if links.kind == "sitemapindex" or page_kind(loc) is not PageKind.SITEMAP:
                 yield from self.follow(loc)
@@ -214,22 +213,21 @@ class ArchiveSpider(Spider):
         goes on with other pages."""
         url = canonical_url(response.url)
         if "dataloss" in response.flags:  # DOWNLOAD_FAIL_ON_DATALOSS=False kept a short body
-            self.crawler.stats.inc_value("archiver/articles/truncated")
-            reason = "body shorter than its Content-Length (captured with WARC-Truncated)"
-            logger.warning("No record from article %s: %s", response.url, reason)
-            self.state.record_failure(url, kind="article", status=response.status, reason=reason)
+            self.failures.truncated(url, response.status)
             return
         capture = capture_for(response)
         if capture is None:
-            self.count_skip(response, "no WARC capture for the response (is capture enabled?)")
+            self.failures.skipped(
+                response, "no WARC capture for the response (is capture enabled?)"
+            )
             return
         try:
             content = await self.workers.article(response.body, *_text_source(response))
         except LayoutError as exc:
-            self.count_skip(response, f"layout not recognised: {exc}")
+            self.failures.skipped(response, f"layout not recognised: {exc}")
             return
         except WorkerCrashed as exc:
-            self.worker_crashed(response, exc)
+            self.failures.worker_crashed(response, exc)
             return
         self.crawler.stats.inc_value("archiver/articles/parsed")
         yield ArticleRecord.build(content, url=url, capture=capture)
@@ -300,58 +298,8 @@ class ArchiveSpider(Spider):
         )
 
     def on_error(self, failure: Failure) -> None:
-        """A page not fetched (after retries): logged, counted and recorded with its HTTP
-        status and reason, under the URL first requested, for the report and the next run.
-        A page robots.txt forbids is the site's choice, not a failure."""
-        request: Request = failure.request  # type: ignore[attr-defined]
-        kind = request.meta.get(KIND_META_KEY, "other")
-        error = failure.value
-        status = error.response.status if isinstance(error, HttpError) else None
-        if isinstance(error, ForbiddenByRobots):
-            self.crawler.stats.inc_value("archiver/robots/forbidden")
-            logger.info("Not archived, forbidden by robots.txt: %s", request.url)
-            return
-        if kind == PageKind.SITEMAP and status in (404, 410):
-            self.crawler.stats.inc_value("archiver/sitemaps/absent")
-            logger.info("No sitemap at %s (HTTP %s)", request.url, status)
-            return
-        # After redirects the failed request is the chain's last; the next run asks the first.
-        url = (request.meta.get("redirect_urls") or [request.url])[0]
-        reason = f"HTTP {status}" if status else f"{type(error).__name__}: {error}"
-        if status and url != request.url:
-            reason += f" at {request.url}"
-        self.crawler.stats.inc_value(f"archiver/failed/{kind}")
-        # robots.txt unavailable: its middleware gave the one WARNING for the whole site.
-        log = logger.info if isinstance(error, RobotsUnavailable) else logger.warning
-        log("Failed to archive %s %s: %s", kind, url, reason)
-        self.state.record_failure(url, kind=kind, status=status, reason=reason)
-
-    def succeeded(self, response: Response) -> None:
-        """A listing, sitemap or root read whole: forget its failure in an earlier run, so
-        later runs stop retrying it (an article's is forgotten when its record commits)."""
-        first = (response.meta.get("redirect_urls") or [response.url])[0]
-        for url in {first, canonical_url(response.url)}:
-            self.state.clear_failure(url)
-
-    def worker_crashed(self, response: Response, exc: WorkerCrashed) -> None:
-        """A page whose worker process died: a failure of its kind (a crash is no verdict on
-        the page), logged, counted and recorded, so the next run fetches it again."""
-        kind = response.meta.get(KIND_META_KEY, "other")
-        self.crawler.stats.inc_value(f"archiver/failed/{kind}")
-        self.crawler.stats.inc_value("archiver/workers/crashed_pages")
-        logger.warning("Failed to archive %s %s: %s", kind, response.url, exc)
-        self.state.record_failure(
-            canonical_url(response.url), kind=kind, status=response.status, reason=str(exc)
-        )
-
-    def count_skip(self, response: Response, reason: str) -> None:
-        """A fetched page that yields no record: logged, counted, kept for the report."""
-        kind = response.meta.get(KIND_META_KEY, "other")
-        self.crawler.stats.inc_value(f"archiver/skipped/{kind}")
-        logger.warning("No record from %s %s: %s", kind, response.url, reason)
-        self.state.record_failure(
-            canonical_url(response.url), kind="parse", status=response.status, reason=reason
-        )
+        """A page not fetched (after retries): into the failure ledger."""
+        self.failures.fetch_failed(failure)
 
 
 def _text(response: Response) -> str:

@@ -1,0 +1,14 @@
+"""The ``Request.meta`` keys that archiver's components pass to one another.
+
+One neutral home, so that a component reading a key (the run report, the capture wait
+middleware, the failure ledger) need not import the one that writes it (the spider, the
+capture extension). Scrapy's own keys (``redirect_urls``, ``depth``, ...) are Scrapy's.
+"""
+
+from __future__ import annotations
+
+KIND_META_KEY = "archiver_kind"  # the page kind (urls.PageKind value) a request fetches
+WALK_META_KEY = "archiver_walk"  # the first page of the category listing being paged
+# The response's items.Capture, left by capture.extension (an asyncio.Future of it while a
+# worker encodes it; capture.middleware awaits that).
+CAPTURE_META_KEY = "archiver_capture"
