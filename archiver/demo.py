@@ -26,7 +26,7 @@ MIRROR_SETTINGS = {
     # so one worker does the same work in the same order. A framework setting, no archival
     # one: the bench gives it to bare Scrapy too.
     "CONCURRENT_ITEMS": "1",
-    # Pages parsed and WARC records encoded in a worker process (archiver.workers) while the
+    # Pages parsed and WARC records encoded in a worker process (archiver.pool) while the
     # reactor fetches, appends and stores: a loopback crawl is CPU-bound, and there is a
     # second core.
     "ARCHIVE_WORKERS": "1",

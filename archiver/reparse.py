@@ -12,21 +12,21 @@ page the layout check refuses (``check_complete``, then the parser), and a body 
 be decoded (a compression bomb past ``MAX_BODY``, a corrupt stream); the crawl made no
 record from those either.
 
-The parsing (with the record's validation) runs in ``workers`` processes while this one
-reads the WARCs and writes the JSONL, in batches of ``BATCH`` pages, at most ``AHEAD``
-batches in flight (memory stays bounded on any archive); records come out in capture order
-whatever the number of workers, so the output is the same as with ``workers=0``.
+The parsing (with the record's validation) runs in ``workers`` processes of the crawl's kind
+of pool (``archiver.pool``) while this one reads the WARCs and writes the JSONL, in batches
+of ``BATCH`` pages, at most ``AHEAD`` batches per worker in flight (memory stays bounded on
+any archive); records come out in capture order whatever the number of workers, so the
+output is the same as with ``workers=0``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import collections
 import itertools
 import logging
-import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,11 +40,11 @@ from archiver.extensions.garbage import fewer_collections
 from archiver.items import ArticleRecord, Capture, WarcPointer
 from archiver.jsonl import JsonlWriter
 from archiver.layout import OutputLayout
-from archiver.parsers import LayoutError
+from archiver.parsers import LayoutError, extract_article
+from archiver.pool import WorkerPool
 from archiver.schema import validate_record
 from archiver.state import new_run_id
 from archiver.urls import PageKind, canonical_url, page_kind
-from archiver.workers import extract_article
 
 logger = logging.getLogger(__name__)
 
@@ -87,14 +87,7 @@ def reparse(output: Path, destination: Path, *, workers: int | None = None) -> R
     count = default_workers() if workers is None else workers
     try:
         with fewer_collections():  # a batch job: fewer, cheaper collections
-            for url, outcome in _parsed(_first_captures(output, report), count):
-                kind, value = outcome
-                if kind == "layout":
-                    report.layout_errors.append((url, value))
-                    logger.warning("No record from %s: layout not recognised: %s", url, value)
-                    continue
-                writer.write(value)
-                report.records += 1
+            asyncio.run(_write_all(_first_captures(output, report), count, writer, report))
     except BaseException:
         writer.abandon()  # its .open file stays: never shipped as if whole
         raise
@@ -103,11 +96,23 @@ def reparse(output: Path, destination: Path, *, workers: int | None = None) -> R
     return report
 
 
-Job = tuple[str, Capture, "_Page"]  # the article's canonical URL, its capture, its page
-Outcome = tuple[str, Any]  # ("ok", the record as JSON data) or ("layout", the reason)
+async def _write_all(
+    captures: Iterable[_Capture], workers: int, writer: JsonlWriter, report: ReparseReport
+) -> None:
+    async for url, (kind, value) in _parsed(captures, workers):
+        if kind == "layout":
+            report.layout_errors.append((url, value))
+            logger.warning("No record from %s: layout not recognised: %s", url, value)
+            continue
+        writer.write(value)
+        report.records += 1
 
 
-def _first_captures(output: Path, report: ReparseReport) -> Iterator[Job]:
+_Capture = tuple[str, Capture, "_Page"]  # the article's canonical URL, its capture, its page
+_Parsed = tuple[str, Any]  # ("ok", the record as JSON data) or ("layout", the reason)
+
+
+def _first_captures(output: Path, report: ReparseReport) -> Iterator[_Capture]:
     """Every article's first capture, in file order; later ones counted as duplicates."""
     seen: set[str] = set()
     for path in sorted(OutputLayout(output).warc.glob("*.warc.gz")):
@@ -119,41 +124,43 @@ def _first_captures(output: Path, report: ReparseReport) -> Iterator[Job]:
             yield url, capture, page
 
 
-def _parsed(jobs: Iterable[Job], workers: int) -> Iterator[tuple[str, Outcome]]:
-    """Each job's URL and outcome, in the jobs' order; parsed here, or by ``workers``
-    processes (fresh interpreters: ``spawn``) with at most ``AHEAD`` batches each in flight.
-    A record that breaks the schema raises RecordInvalid, as in this process."""
-    if workers <= 0:
-        for job in jobs:
-            yield job[0], _outcome(job)
-        return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from _in_order(pool, jobs, workers * AHEAD)
+async def _parsed(captures: Iterable[_Capture], workers: int) -> AsyncIterator[tuple[str, _Parsed]]:
+    """Each capture's URL and parse, in the captures' order, batch by batch, with at most
+    ``AHEAD`` batches per worker in flight. A record that breaks the schema raises
+    RecordInvalid, in a worker as in this process."""
+    pool = WorkerPool(workers, preload=(__name__,), name="--workers")
+    pool.start()
+    try:
+        await pool.wait_ready()
+        pending: collections.deque[tuple[list[str], asyncio.Future[list[_Parsed]]]]
+        pending = collections.deque()
+        remaining = iter(captures)
+        for batch in iter(lambda: list(itertools.islice(remaining, BATCH)), []):
+            urls = [capture[0] for capture in batch]
+            pending.append((urls, asyncio.ensure_future(pool.run(_parse_batch, batch))))
+            if len(pending) >= max(1, workers) * AHEAD:
+                for item in await _finished(pending.popleft()):
+                    yield item
+        while pending:
+            for item in await _finished(pending.popleft()):
+                yield item
+    finally:
+        pool.close()
 
 
-def _in_order(pool: Executor, jobs: Iterable[Job], ahead: int) -> Iterator[tuple[str, Outcome]]:
-    pending: collections.deque[tuple[list[str], Future[list[Outcome]]]] = collections.deque()
-    remaining = iter(jobs)
-    for batch in iter(lambda: list(itertools.islice(remaining, BATCH)), []):
-        pending.append(([job[0] for job in batch], pool.submit(_outcomes, batch)))
-        if len(pending) >= ahead:
-            yield from _finished(pending.popleft())
-    while pending:
-        yield from _finished(pending.popleft())
-
-
-def _finished(entry: tuple[list[str], Future[list[Outcome]]]) -> Iterator[tuple[str, Outcome]]:
+async def _finished(
+    entry: tuple[list[str], asyncio.Future[list[_Parsed]]],
+) -> list[tuple[str, _Parsed]]:
     urls, future = entry
-    yield from zip(urls, future.result(), strict=True)
+    return list(zip(urls, await future, strict=True))
 
 
-def _outcomes(batch: list[Job]) -> list[Outcome]:
-    """What a worker process runs: one outcome per page of the batch."""
-    return [_outcome(job) for job in batch]
+def _parse_batch(batch: list[_Capture]) -> list[_Parsed]:
+    """What a worker process runs: one parse per page of the batch."""
+    return [_parse(capture) for capture in batch]
 
 
-def _outcome(job: Job) -> Outcome:
+def _parse(job: _Capture) -> _Parsed:
     url, capture, page = job
     try:
         content = extract_article(page.body, page.content_type, page.url)

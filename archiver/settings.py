@@ -65,7 +65,7 @@ DEFAULT_REQUEST_HEADERS = {
 # task does the same work in the same order.
 CONCURRENT_ITEMS = 1
 # Processes that parse article and listing pages and encode their WARC records
-# (archiver.workers) while the reactor fetches, appends and stores; 0: all in the crawl
+# (archiver.pool) while the reactor fetches, appends and stores; 0: all in the crawl
 # process. At the real site's pace (about a page a second) there is nothing to gain; a
 # loopback mirror crawl, CPU-bound, uses 1 (archiver.demo.MIRROR_SETTINGS).
 ARCHIVE_WORKERS = 0

@@ -19,7 +19,8 @@ from archiver.capture.middleware import WarcCaptureWaitMiddleware
 from archiver.capture.records import exchange_from_scrapy
 from archiver.capture.serialize import encode_exchange
 from archiver.items import Capture
-from archiver.workers import get_workers, run_job
+from archiver.pool.crawler import get_workers
+from archiver.pool.protocol import Job
 
 BODY = b"<html><body>" + b"<p>Riyadh, Jeddah and Dammam.</p>" * 400 + b"</body></html>"
 
@@ -81,11 +82,12 @@ def stored_bodies(tmp_path: Path, captures: list[Capture]) -> list[bytes]:
 def test_a_worker_encodes_the_records_the_crawl_process_would() -> None:
     response, request = downloaded(0)
     exchange = exchange_from_scrapy(request, response)
-    kind, records = run_job(("capture", (exchange, 6)))
+    answer = Job(encode_exchange, (exchange,), {"gzip_level": 6}).run()  # as a worker runs it
+    records = answer.value
     here = encode_exchange(
         exchange, gzip_level=6, new_id=iter([records.request_id, records.response_id]).__next__
     )
-    assert kind == "ok"
+    assert not answer.failed
     assert records == here  # byte for byte, given the same record ids
 
 

@@ -33,7 +33,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import BufferedReader
 
 from archiver import exitcodes
-from archiver.parsers import LayoutError
+from archiver.parsers import LayoutError, parse_article
 from archiver.parsers.guards import check_complete
 from archiver.reparse import reparse
 from replica import ReplicaServer, build_site
@@ -484,3 +484,14 @@ def _gunzip_members(data: bytes) -> bytes:
         out.append(decompressor.decompress(data))
         data = decompressor.unused_data
     return b"".join(out)
+
+
+def test_an_article_closed_before_its_content_is_refused() -> None:
+    """The page ends whole (``</body></html>``) but no ``</article>`` follows the content:
+    libxml2 would close the article itself, so only the source shows the cut."""
+    html = (
+        "<html><body><article class='et_pb_post' id='post-1'><h1 class='entry-title'>T</h1>"
+        "\n<div class='entry-content'>\n<p>Half of the body</p></body></html>"
+    )
+    with pytest.raises(LayoutError, match=r"no </article> after div.entry-content"):
+        parse_article(html, "http://127.0.0.1:1/a/news/t")

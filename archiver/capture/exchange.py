@@ -1,8 +1,8 @@
 """One HTTP exchange as it went over the wire: the writer's framework-neutral input.
 
 ``archiver.capture.records`` builds an ``Exchange`` from Scrapy objects; the writer and the
-record serializer take nothing else, so they import no Scrapy and can be unit-tested (and
-later run off the reactor thread) on plain data.
+record serializer take nothing else, so they import no Scrapy, can be unit-tested on plain
+data, and an ``Exchange`` pickles to a worker process that encodes its records.
 """
 
 from __future__ import annotations

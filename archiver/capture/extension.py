@@ -27,13 +27,14 @@ from archiver import config
 from archiver.capture.exchange import Exchange
 from archiver.capture.records import exchange_from_scrapy
 from archiver.capture.recovery import RepairResult, repair_directory
-from archiver.capture.serialize import ExchangeRecords
+from archiver.capture.serialize import ExchangeRecords, encode_exchange
 from archiver.capture.writer import WarcFileWriter
 from archiver.items import Capture
 from archiver.layout import OutputLayout
 from archiver.meta import CAPTURE_META_KEY
 from archiver.outcomes import WARC_ERRORS_KEY, WARC_REPAIR_ERROR, WARC_WRITE_ERROR
-from archiver.workers import Outcome, WorkerPool, get_workers
+from archiver.pool import WorkerCrashed, WorkerPool
+from archiver.pool.crawler import get_workers
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -122,7 +123,9 @@ class WarcCaptureExtension:
         exchange = exchange_from_scrapy(request, response)
         if self.workers is not None and self.workers.active:
             pending: asyncio.Future[Capture | None] = asyncio.get_running_loop().create_future()
-            encoding = self.workers.submit(("capture", (exchange, self.writer.gzip_level)))
+            encoding = self.workers.submit(
+                encode_exchange, exchange, gzip_level=self.writer.gzip_level
+            )
             encoding.add_done_callback(partial(self._encoded, request, exchange, pending))
             request.meta[CAPTURE_META_KEY] = pending
             return
@@ -134,17 +137,16 @@ class WarcCaptureExtension:
         request: Request,
         exchange: Exchange,
         pending: asyncio.Future[Capture | None],
-        encoding: asyncio.Future[Outcome],
+        encoding: asyncio.Future[ExchangeRecords],
     ) -> None:
         """A worker answered (in the order the exchanges were sent): append the records. A
         worker that died (WorkerCrashed) or failed leaves the encoding to this process."""
         records = None
-        if not encoding.cancelled() and encoding.exception() is None:
-            kind, value = encoding.result()
-            if kind == "ok":
-                records = value
-            else:
-                logger.warning("A worker failed encoding %s: %s", exchange.url, value)
+        if not encoding.cancelled():
+            if (error := encoding.exception()) is None:
+                records = encoding.result()
+            elif not isinstance(error, WorkerCrashed):
+                logger.warning("A worker failed encoding %s: %s", exchange.url, error)
         capture = None
         if self.failed:
             self._inc("archiver/warc/not_written")

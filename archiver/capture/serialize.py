@@ -1,7 +1,8 @@
 """WARC/1.1 records as bytes: HTTP blocks, named fields, sha1 digests, one gzip member each.
 
 Everything here is pure (no files, no Scrapy): an ``Exchange`` goes in, finished gzip members
-come out, so this work can move to a thread pool without touching the file writer.
+come out, so this work runs in a worker process (``archiver.pool``, ``ARCHIVE_WORKERS``)
+as well as in the crawl, and the file writer only appends what it is handed.
 """
 
 from __future__ import annotations

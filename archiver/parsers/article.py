@@ -20,6 +20,7 @@ from archiver.parsers import jsonld, postmeta
 from archiver.parsers.body import Body, assemble, is_aside, paragraphs
 from archiver.parsers.dom import Element, flat_text, has_class, load, texts, xpath
 from archiver.parsers.errors import LayoutError
+from archiver.parsers.guards import check_article_closed, check_complete
 from archiver.parsers.images import body_images, featured_images, with_metadata
 from archiver.parsers.normalize import authors_from_byline, parse_date, strip_title_suffix, unique
 
@@ -51,12 +52,13 @@ class Page:
     """A page located as an article: its tree, main article, headline and body element."""
 
     def __init__(self, html: str, url: str) -> None:
+        check_complete(html)  # first: a page cut short is reported as such, not as "no h1"
         self.url = url
         self.root = load(html)
         self.article = self._article()
         self.headline = self._headline()
         self.content = self._content()
-        _check_complete(html, self.content)
+        check_article_closed(html, self.content)
 
     def _article(self) -> Element:
         found = _ARTICLE_WITH_ENTRY_TITLE(self.root) or _ARTICLE_WITH_H1(self.root)
@@ -82,15 +84,6 @@ class Page:
         if not found:
             raise LayoutError("not an article page: the article has no div.entry-content")
         return found[0]
-
-
-def _check_complete(html: str, content: Element) -> None:
-    """A page cut off inside the article would give a partial record: refuse it. libxml2
-    closes whatever is still open at the end, so only the source shows the cut: the last
-    ``</article>`` must come after the line where div.entry-content starts."""
-    end = max(html.rfind("</article"), html.rfind("</ARTICLE"))
-    if end < 0 or html.count("\n", 0, end) + 1 < (content.sourceline or 0):
-        raise LayoutError("truncated page: no </article> after div.entry-content")
 
 
 class DiviArticleParser:

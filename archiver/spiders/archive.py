@@ -1,11 +1,13 @@
-"""The ``archive`` spider: discovery and navigation of the archive, nothing else.
+"""The ``archive`` spider: discovery and navigation of the archive.
 
 Discovery starts at the site root (SITE.md): the navigation menu's category links, nested
 sub-menus included, each category listing paged to its last page ("« Older Entries"), the
 article links of every listing entry; and sitemaps, from robots.txt ``Sitemap:`` lines and
 the usual WordPress locations, where the site has them. Every article URL is put in its one
 canonical form before it is requested, so share links, fragments and trailing-slash variants
-cost no extra request. Extraction belongs to ``archiver.parsers``; storage to the pipelines.
+cost no extra request. The spider decides what to fetch and hands each page to its parser
+(``archiver.parsers``, perhaps in a worker process); extraction is the parsers', failures
+go to the ledger (``archiver.failures``), storage to the pipelines.
 
 Arguments: ``-a base_url=http://127.0.0.1:8000`` crawls a mirror with the same URL scheme
 (the crawl then stays on that scheme, host and port); ``-a full_walk=1`` pages every
@@ -30,7 +32,9 @@ from archiver.decoding import page_text
 from archiver.failures import RETRIED_FAILURES, FailureLedger
 from archiver.items import ArticleRecord
 from archiver.meta import KIND_META_KEY, WALK_META_KEY
-from archiver.parsers import LayoutError, category_links
+from archiver.parsers import LayoutError, category_links, extract_article, extract_listing
+from archiver.pool import WorkerCrashed, WorkerPool
+from archiver.pool.crawler import get_workers
 from archiver.sitemaps import NotASitemap, SitemapError, read_sitemap
 from archiver.spiders.walks import ListingWalks, WalkStop
 from archiver.state import CrawlState, get_state
@@ -43,7 +47,6 @@ from archiver.urls import (
     page_kind,
     site_key,
 )
-from archiver.workers import WorkerCrashed, WorkerPool, get_workers
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +124,8 @@ class ArchiveSpider(Spider):
         """A listing's articles and its next page; the parse may run in a worker process
         (``ARCHIVE_WORKERS``)."""
         try:
-            listing = await self.workers.listing(response.body, *_text_source(response))
+            source = _text_source(response)
+            listing = await self.workers.run(extract_listing, response.body, *source)
         except LayoutError as exc:
             self.failures.skipped(response, f"listing not recognised: {exc}")
             return
@@ -222,7 +226,8 @@ class ArchiveSpider(Spider):
             )
             return
         try:
-            content = await self.workers.article(response.body, *_text_source(response))
+            source = _text_source(response)
+            content = await self.workers.run(extract_article, response.body, *source)
         except LayoutError as exc:
             self.failures.skipped(response, f"layout not recognised: {exc}")
             return

@@ -1,6 +1,6 @@
-"""Worker processes (``ARCHIVE_WORKERS``, archiver.workers): the same outcome as parsing and
-encoding in the crawl process, a dead worker's pages reported and the worker replaced, and
-no worker outliving its crawl (``kill -9`` included)."""
+"""The worker pool (``ARCHIVE_WORKERS``, archiver.pool): the same outcome as parsing in the
+crawl process, a job's exception raised in the caller, a dead worker's jobs failed and the
+worker replaced, and no worker outliving its crawl (``kill -9`` included)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ import asyncio
 import contextlib
 import io
 import os
-import pickle
 import signal
-import struct
 import subprocess
 import sys
 import time
@@ -22,9 +20,13 @@ import pytest
 from scrapy import Spider
 from scrapy.utils.test import get_crawler
 
-from archiver import exitcodes, workers
+from archiver import exitcodes
 from archiver.demo import MIRROR_SETTINGS, scrapy_env
-from archiver.parsers import LayoutError
+from archiver.parsers import LayoutError, extract_article, extract_listing
+from archiver.pool import MAX_RESTARTS, WorkerCrashed, WorkerError, WorkerPool
+from archiver.pool.crawler import PRELOAD, get_workers
+from archiver.pool.protocol import READY, Answer, Job, frame, read_frame
+from archiver.pool.worker import serve
 from replica import ReplicaServer, build_site
 from tests.fixtures.catalog import fixtures
 
@@ -37,11 +39,11 @@ BROKEN = [
 ]
 
 
-def run_async(make: Callable[[workers.WorkerPool], Awaitable[T]], count: int) -> T:
+def run_async(make: Callable[[WorkerPool], Awaitable[T]], count: int) -> T:
     """``make(pool)`` awaited in an event loop, with a pool of ``count`` started workers."""
 
     async def main() -> T:
-        pool = workers.WorkerPool(count)
+        pool = WorkerPool(count, preload=PRELOAD)
         pool.start()
         await pool.wait_ready()
         try:
@@ -52,26 +54,26 @@ def run_async(make: Callable[[workers.WorkerPool], Awaitable[T]], count: int) ->
     return asyncio.run(main())
 
 
-async def outcomes(pool: workers.WorkerPool, jobs: list[workers.Job]) -> list[Any]:
+async def outcomes(pool: WorkerPool, jobs: list[Job]) -> list[Any]:
     """Each job's result, or ("LayoutError", message), gathered concurrently."""
 
-    async def one(job: workers.Job) -> Any:
+    async def one(job: Job) -> Any:
         try:
-            return await pool.run(job)
+            return await pool.run(job.function, *job.args)
         except LayoutError as exc:
             return ("LayoutError", str(exc))
 
     return list(await asyncio.gather(*(one(job) for job in jobs)))
 
 
-def fixture_jobs() -> list[workers.Job]:
-    jobs: list[workers.Job] = []
-    for kind, name in (("article", "articles"), ("listing", "listings")):
+def fixture_jobs() -> list[Job]:
+    jobs: list[Job] = []
+    for extract, name in ((extract_article, "articles"), (extract_listing, "listings")):
         for fixture in fixtures(name):
             body = fixture.html.encode("utf-8")
-            jobs.append((kind, (body, "text/html; charset=UTF-8", fixture.url)))
+            jobs.append(Job(extract, (body, "text/html; charset=UTF-8", fixture.url), {}))
     url = "http://127.0.0.1:1/news/broken"
-    jobs += [("article", (body, None, url)) for body in BROKEN]
+    jobs += [Job(extract_article, (body, None, url), {}) for body in BROKEN]
     return jobs
 
 
@@ -86,44 +88,72 @@ def test_workers_give_what_the_crawl_process_gives(count: int) -> None:
 
 def test_a_dead_worker_fails_its_pages_and_is_replaced(caplog: pytest.LogCaptureFixture) -> None:
     fixture = fixtures("articles")[0]
-    job: workers.Job = ("article", (fixture.html.encode("utf-8"), None, fixture.url))
+    job = Job(extract_article, (fixture.html.encode("utf-8"), None, fixture.url), {})
 
-    async def scenario(pool: workers.WorkerPool) -> list[str]:
+    async def scenario(pool: WorkerPool) -> list[str]:
         seen = []
-        for _ in range(workers.MAX_RESTARTS + 1):
+        for _ in range(MAX_RESTARTS + 1):
             await pool.wait_ready()
             worker = pool._procs[0]
             worker.process.kill()
             worker.process.wait()
-            with pytest.raises(workers.WorkerCrashed):
-                await pool.run(job)
-            seen.append(type(await pool.run(job)).__name__)  # the next page parses
+            with pytest.raises(WorkerCrashed):
+                await pool.run(job.function, *job.args)
+            seen.append(type(await pool.run(job.function, *job.args)).__name__)  # parses
         return seen
 
     seen = run_async(scenario, 1)
-    assert seen == ["ArticleContent"] * (workers.MAX_RESTARTS + 1)
+    assert seen == ["ArticleContent"] * (MAX_RESTARTS + 1)
     died = [r for r in caplog.records if "worker process died" in r.getMessage()]
-    assert len(died) == workers.MAX_RESTARTS + 1
+    assert len(died) == MAX_RESTARTS + 1
     assert all(r.levelname == "WARNING" for r in died)
-    assert "in the crawl process from now on" in died[-1].getMessage()
+    assert "every job runs in this process from now on" in died[-1].getMessage()
 
 
-def test_a_parser_bug_in_a_worker_is_raised_with_its_traceback() -> None:
-    """``serve`` (the worker's loop) answers an unexpected exception with its traceback."""
-    frames = b""
-    for job in [("article", (b"<html></html>", None, "http://x/a")), ("nonesuch", ())]:
-        payload = pickle.dumps(job)
-        frames += struct.pack("<I", len(payload)) + payload
+def test_the_worker_loop_answers_results_and_exceptions_with_their_traceback() -> None:
+    """``serve`` (the worker's loop): READY, then one answer per job, in order; a job's
+    exception comes back itself, with the worker's traceback."""
+    jobs = [
+        Job(extract_article, (b"<html></html>", None, "http://x/a"), {}),
+        Job(int, ("12",), {}),
+        Job(int, ("nonesuch",), {}),
+    ]
     answers = io.BytesIO()
-    workers.serve(io.BytesIO(frames), answers)
-    data, messages = answers.getvalue(), []
-    while data:
-        (length,) = struct.unpack_from("<I", data)
-        messages.append(pickle.loads(data[4 : 4 + length]))
-        data = data[4 + length :]
-    assert messages[0] == workers.READY
-    assert messages[1][0] == "layout"
-    assert messages[2][0] == "error" and "KeyError: 'nonesuch'" in messages[2][1]
+    serve(io.BytesIO(b"".join(frame(job) for job in jobs)), answers)
+    answers.seek(0)
+    messages = [read_frame(answers) for _ in range(4)]
+    assert messages[0] == READY
+    assert isinstance(messages[1].error, LayoutError) and messages[1].failed
+    assert messages[2] == Answer(12)
+    assert isinstance(messages[3].error, ValueError)
+    assert "invalid literal for int()" in (messages[3].trace or "")
+    with pytest.raises(EOFError):
+        read_frame(answers)
+
+
+class Unpicklable(Exception):
+    """An exception holding a lock: it cannot travel back from a worker."""
+
+    def __init__(self) -> None:
+        super().__init__("holds a lock")
+        self.lock = __import__("threading").Lock()
+
+
+def raise_unpicklable() -> None:
+    raise Unpicklable
+
+
+def test_a_job_exception_is_raised_in_the_caller_with_the_worker_traceback() -> None:
+    async def scenario(pool: WorkerPool) -> tuple[BaseException, BaseException]:
+        with pytest.raises(LayoutError) as layout:
+            await pool.run(extract_article, b"<html></html>", None, "http://x/a")
+        with pytest.raises(WorkerError) as unpicklable:
+            await pool.run(raise_unpicklable)
+        return layout.value, unpicklable.value
+
+    layout, unpicklable = run_async(scenario, 1)
+    assert any("in worker process" in note for note in getattr(layout, "__notes__", []))
+    assert "Unpicklable: holds a lock" in str(unpicklable)
 
 
 def children(pid: int) -> set[int]:
@@ -185,8 +215,8 @@ def test_a_negative_worker_count_is_a_configuration_error(tmp_path: Path) -> Non
 
 def test_the_old_setting_name_still_counts_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
     old = get_crawler(Spider, {"ARCHIVE_PARSE_WORKERS": 2})
-    assert workers.get_workers(old).workers == 2
+    assert get_workers(old).workers == 2
     assert "ARCHIVE_PARSE_WORKERS is now called ARCHIVE_WORKERS" in caplog.text
     both = get_crawler(Spider, {"ARCHIVE_PARSE_WORKERS": 2, "ARCHIVE_WORKERS": 3})
-    assert workers.get_workers(both).workers == 3  # the new name wins at the same priority
-    assert workers.get_workers(get_crawler(Spider, {"ARCHIVE_WORKERS": 1})).workers == 1
+    assert get_workers(both).workers == 3  # the new name wins at the same priority
+    assert get_workers(get_crawler(Spider, {"ARCHIVE_WORKERS": 1})).workers == 1
