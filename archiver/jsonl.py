@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-logger = logging.getLogger(__name__)
+from archiver import files
+from archiver.files import OPEN_SUFFIX, publish, write_atomically
 
-OPEN_SUFFIX = ".open"
+logger = logging.getLogger(__name__)
 
 
 class JsonlWriter:
@@ -27,7 +28,7 @@ class JsonlWriter:
     def __init__(self, directory: Path, name: str) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         self.final_path = directory / f"{name}.jsonl"
-        self.open_path = directory / f"{name}.jsonl{OPEN_SUFFIX}"
+        self.open_path = files.open_path(self.final_path)
         self._file = self.open_path.open("x", encoding="utf-8", newline="\n")
         self.lines = 0
 
@@ -59,7 +60,7 @@ class JsonlWriter:
         self.sync()
         self._file.close()
         if self.lines:
-            self.open_path.rename(self.final_path)
+            publish(self.open_path, self.final_path)
         else:
             self.open_path.unlink()
 
@@ -120,13 +121,8 @@ def _rewrite(open_path: Path, final: Path, records: list[dict[str, Any]]) -> Non
     if not records:
         open_path.unlink()
         return
-    tmp = final.with_name(final.name + ".tmp")
-    with tmp.open("w", encoding="utf-8", newline="\n") as out:
-        for record in records:
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        out.flush()
-        os.fsync(out.fileno())
-    tmp.replace(final)
+    text = "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+    write_atomically(final, text)
     open_path.unlink()
 
 

@@ -12,8 +12,9 @@ import secrets
 from datetime import UTC, datetime
 from pathlib import Path
 
+from archiver.files import OPEN_SUFFIX
+
 WARC_SUFFIX = ".warc.gz"
-OPEN_SUFFIX = ".open"  # a file still being written; renamed away when closed
 _PREFIX = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 NAME_PATTERN = re.compile(
     r"(?P<prefix>[A-Za-z0-9][A-Za-z0-9_.-]*)-(?P<timestamp>\d{17})-(?P<serial>\d{5,})"
@@ -45,11 +46,6 @@ def random_token() -> str:
 def warc_filename(prefix: str, moment: datetime, serial: int, token: str) -> str:
     """The final (closed) name of a WARC file."""
     return f"{check_prefix(prefix)}-{timestamp17(moment)}-{serial:05d}-{token}{WARC_SUFFIX}"
-
-
-def open_path(final: Path) -> Path:
-    """Where a file with this final name lives while it is being written."""
-    return final.with_name(final.name + OPEN_SUFFIX)
 
 
 def final_path(open_file: Path) -> Path:

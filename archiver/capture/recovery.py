@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from archiver.capture.members import MemberScanner
-from archiver.capture.naming import OPEN_SUFFIX, WARC_SUFFIX, final_path
-from archiver.capture.writer import fsync_dir
+from archiver.capture.naming import WARC_SUFFIX, final_path
+from archiver.files import OPEN_SUFFIX, publish
 
 logger = logging.getLogger(__name__)
 
@@ -176,8 +176,7 @@ def repair_open_file(path: Path) -> RepairResult:
             return RepairResult(path=path, outcome="skipped", reason=f"{target.name} exists")
         if plan.cut < plan.size:
             _truncate(fh, plan.cut)
-    os.rename(path, target)
-    fsync_dir(path.parent)
+    publish(path, target)
     return plan.result(path, "renamed" if plan.cut == plan.size else "truncated", target)
 
 

@@ -20,12 +20,7 @@ from types import TracebackType
 
 from archiver import __version__, config
 from archiver.capture.exchange import Exchange, utc_now
-from archiver.capture.naming import (
-    check_prefix,
-    open_path,
-    random_token,
-    warc_filename,
-)
+from archiver.capture.naming import check_prefix, random_token, warc_filename
 from archiver.capture.serialize import (
     ExchangeRecords,
     encode_exchange,
@@ -33,6 +28,7 @@ from archiver.capture.serialize import (
     new_record_id,
     warc_date,
 )
+from archiver.files import fsync_dir, open_path, publish
 from archiver.items import Capture, WarcPointer
 
 logger = logging.getLogger(__name__)
@@ -120,23 +116,13 @@ class _OpenWarc:
         finally:
             os.close(self.fd)
         if rename:
-            os.rename(self.path, self.final)
-            fsync_dir(self.final.parent)
+            publish(self.path, self.final)
 
 
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:  # each os.write makes progress or raises
         view = view[os.write(fd, view) :]
-
-
-def fsync_dir(directory: Path) -> None:
-    """Make a directory's entries (a new file, a rename) durable."""
-    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _check_options(max_size: int, gzip_level: int) -> None:

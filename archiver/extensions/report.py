@@ -10,9 +10,7 @@ is whole or absent.
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +22,7 @@ from scrapy.http import Response
 
 from archiver import config
 from archiver.exitcodes import exit_code
+from archiver.files import write_json_atomically
 from archiver.layout import OutputLayout
 from archiver.meta import KIND_META_KEY
 from archiver.state import get_state
@@ -76,7 +75,7 @@ class RunReportExtension:
         self.exit_code = exit_code(self.crawler, reason)
         report = self.build(reason, self.exit_code)
         try:
-            path = write_atomically(self.directory, f"{report['run_id']}.json", report)
+            path = write_json_atomically(self.directory / f"{report['run_id']}.json", report)
         except OSError as exc:
             logger.error("Could not write the run report in %s: %s", self.directory, exc)
             return
@@ -115,20 +114,6 @@ class RunReportExtension:
             "walks_stopped": [asdict(stop) for stop in stopped],
             "depth_limit_ignored": stats.get("depth/request_ignored_count", 0),
         }
-
-
-def write_atomically(directory: Path, name: str, data: dict[str, Any]) -> Path:
-    """Write ``data`` as JSON to ``directory/name`` via a fsynced temporary file and rename."""
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / name
-    tmp = directory / f".{name}.tmp"
-    with tmp.open("w", encoding="utf-8") as out:
-        json.dump(data, out, indent=2, ensure_ascii=False)
-        out.write("\n")
-        out.flush()
-        os.fsync(out.fileno())
-    tmp.replace(path)
-    return path
 
 
 def _now() -> str:
