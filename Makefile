@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # pywb (for the replay tests) pins werkzeug, redis and pyOpenSSL: it gets a venv of its own.
 PYWB_VENV := .venv-pywb
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup demo test test-fast lint bench clean
 
 setup: $(VENV)/.installed
 
@@ -31,6 +31,10 @@ $(PYWB_VENV)/.installed:
 
 test: lint $(PYWB_VENV)/.installed
 	ARCHIVER_PYWB_VENV=$(CURDIR)/$(PYWB_VENV) $(BIN)/pytest -q
+
+# Lint and the tests that start no crawl, replay or browser (under a minute): the inner loop.
+test-fast: lint
+	$(BIN)/pytest -q -m "not e2e and not replay and not browser"
 
 # Side-by-side speed and memory (see BENCHMARKS.md); nginx from Debian if installed.
 bench: setup

@@ -70,6 +70,7 @@ def run_crawl(
 def _bootstrap_code(failure: Failure) -> int:
     """A crawl that could not start: lock, output or configuration."""
     error = failure.value
+    assert error is not None  # a Failure always carries its exception
     if isinstance(error, LockHeld):
         return _refuse(exitcodes.LOCKED, str(error))
     if isinstance(error, OutputNotWritable):
@@ -78,7 +79,9 @@ def _bootstrap_code(failure: Failure) -> int:
         return _refuse(exitcodes.BAD_CONFIG, str(error))
     if isinstance(error, OSError):
         return _refuse(exitcodes.WRITE_ERROR, f"{type(error).__name__}: {error}")
-    logger.error("The crawl could not start", exc_info=failure.getTracebackObject())
+    # Twisted's Failure keeps the traceback (its exception's own may have been cleaned).
+    traceback = failure.getTracebackObject()  # type: ignore[no-untyped-call]
+    logger.error("The crawl could not start", exc_info=error.with_traceback(traceback))
     return _refuse(exitcodes.BAD_CONFIG, f"{type(error).__name__}: {error}")
 
 

@@ -41,6 +41,8 @@ from replica import faults as F
 from replica.site import Site
 from tests.fault_runs import FaultRun, crawl
 
+pytestmark = pytest.mark.e2e  # crawls the replica in a subprocess
+
 ARTICLES = 10
 CAP = 32 * 1024 * 1024  # DOWNLOAD_MAXSIZE in archiver/settings.py
 MEMORY_MARGIN_MB = 80  # above a normal crawl's peak; a 300 MB body held whole would pass it

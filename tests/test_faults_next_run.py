@@ -6,12 +6,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from archiver import exitcodes
 from archiver.layout import STATE_FILENAME
 from archiver.state import CrawlState
 from replica import ReplicaServer, build_site
 from replica import faults as F
 from tests.fault_runs import crawl
+
+pytestmark = pytest.mark.e2e  # crawls the replica in a subprocess
 
 ARTICLES = 8
 FAST = {"RETRY_BACKOFF_BASE": "0.2", "RETRY_BACKOFF_MAX": "0.5", "RETRY_TIMES": "1"}

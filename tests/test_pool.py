@@ -203,6 +203,7 @@ def test_no_worker_outlives_a_killed_crawl(tmp_path: Path) -> None:
                 crawl.wait()
 
 
+@pytest.mark.e2e
 def test_a_negative_worker_count_is_a_configuration_error(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "archiver.cli", "crawl", "--output", str(tmp_path / "out")]
     command += ["--base-url", "http://127.0.0.1:9", "-s", "ARCHIVE_WORKERS=-1"]

@@ -17,6 +17,8 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.response import response_status_message
 
+from archiver import config
+
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.http import Response
@@ -54,9 +56,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     def __init__(self, settings: BaseSettings) -> None:
         super().__init__(settings)
-        self.backoff_base = settings.getfloat("RETRY_BACKOFF_BASE", 5.0)
-        self.backoff_max = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
-        self.retry_after_max = settings.getfloat("RETRY_AFTER_MAX", 600.0)
+        self.backoff_base = config.getfloat(settings, "RETRY_BACKOFF_BASE")
+        self.backoff_max = config.getfloat(settings, "RETRY_BACKOFF_MAX")
+        self.retry_after_max = config.getfloat(settings, "RETRY_AFTER_MAX")
         for name in ("RETRY_BACKOFF_BASE", "RETRY_BACKOFF_MAX", "RETRY_AFTER_MAX"):
             if settings.getfloat(name, 0.0) < 0:
                 raise ValueError(f"{name} must be a number of seconds >= 0; set -s {name}=5")
@@ -101,7 +103,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     def backoff(self, attempt: int) -> float:
         """Seconds to wait before retry number ``attempt`` (1, 2, ...), jitter included."""
-        base = min(self.backoff_max, self.backoff_base * 2 ** max(0, attempt - 1))
+        base = min(self.backoff_max, self.backoff_base * 2.0 ** max(0, attempt - 1))
         return base * random.uniform(1.0, 1.5)
 
     async def _wait(self, retry: Request, reason: str, floor: float | None) -> bool:

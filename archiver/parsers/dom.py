@@ -11,13 +11,15 @@ that is reported as a LayoutError instead of yielding half a page.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeAlias
 from urllib.parse import urljoin
 
 from lxml import etree
-from lxml.etree import _Element as Element
 
 from archiver.parsers.errors import LayoutError
 from archiver.parsers.normalize import clean, words
+
+Element: TypeAlias = etree._Element  # the tree node every parser types with
 
 # Elements that end a run of inline text: a paragraph boundary in every text rule.
 BLOCK_TAGS = words(

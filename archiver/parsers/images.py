@@ -26,7 +26,7 @@ def image_url(img: Element, base: str) -> str | None:
     for attribute in _SRC_ATTRIBUTES:
         value = (img.get(attribute) or "").strip()
         if value and not value.startswith("data:"):
-            return urljoin(base, value)
+            return str(urljoin(base, value))
     return None
 
 
