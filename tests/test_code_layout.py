@@ -4,6 +4,7 @@ pure parsers. A newcomer should be able to trust the README's map of the tree.""
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -116,3 +117,26 @@ def test_pure_parts_import_no_scrapy(package: str) -> None:
         if name.split(".")[0] in {"scrapy", "twisted"}
     }
     assert not offenders, f"import Scrapy though they are meant to be pure: {offenders}"
+
+
+def readme_map() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("## Layout of the code")
+    end = readme.find("\n## ", start + 1)
+    return readme[start : end if end != -1 else None]
+
+
+def test_the_readme_map_matches_the_tree() -> None:
+    """Every path the README's code map names exists, and every module and subpackage at
+    the top of archiver/ is on the map: a newcomer can find any piece by its name."""
+    section = readme_map()
+    named = set(re.findall(r"`((?:archiver|replica|tests|bench)/[^`\s]*)`", section))
+    missing = sorted(path for path in named if not (ROOT / path.rstrip("/")).exists())
+    assert not missing, f"the README's map names paths that do not exist: {missing}"
+    entries = {
+        f"archiver/{path.name}" + ("/" if path.is_dir() else "")
+        for path in (ROOT / "archiver").iterdir()
+        if path.name not in {"__init__.py", "__pycache__"} and not path.name.endswith(".pyc")
+    }
+    unmapped = sorted(entry for entry in entries if f"`{entry}" not in section)
+    assert not unmapped, f"on the tree but not on the README's map: {unmapped}"
