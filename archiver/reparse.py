@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import itertools
 import logging
 import os
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
@@ -134,18 +133,33 @@ async def _parsed(captures: Iterable[_Capture], workers: int) -> AsyncIterator[t
         await pool.wait_ready()
         pending: collections.deque[tuple[list[str], asyncio.Future[list[_Parsed]]]]
         pending = collections.deque()
-        remaining = iter(captures)
-        for batch in iter(lambda: list(itertools.islice(remaining, BATCH)), []):
-            urls = [capture[0] for capture in batch]
-            pending.append((urls, asyncio.ensure_future(pool.run(_parse_batch, batch))))
+        batch: list[_Capture] = []
+        for capture in captures:
+            batch.append(capture)
+            # Reading the WARCs runs here, between the loop's turns: give it one per page, so
+            # the pipes keep feeding the workers (a batch is larger than a pipe holds).
+            await asyncio.sleep(0)
+            if len(batch) < BATCH:
+                continue
+            pending.append(_submitted(pool, batch))
+            batch = []
             if len(pending) >= max(1, workers) * AHEAD:
                 for item in await _finished(pending.popleft()):
                     yield item
+        if batch:
+            pending.append(_submitted(pool, batch))
         while pending:
             for item in await _finished(pending.popleft()):
                 yield item
     finally:
         pool.close()
+
+
+def _submitted(
+    pool: WorkerPool, batch: list[_Capture]
+) -> tuple[list[str], asyncio.Future[list[_Parsed]]]:
+    urls = [capture[0] for capture in batch]
+    return urls, asyncio.ensure_future(pool.run(_parse_batch, batch))
 
 
 async def _finished(
