@@ -73,6 +73,14 @@ def merge_indexes(indexes: Path, index_files: Iterable[Path]) -> Path:
     return target
 
 
+def remove_leftovers(indexes: Path) -> list[Path]:
+    """Delete the ``.open`` indexes a killed process left (call only holding the output)."""
+    leftovers = sorted(indexes.glob(f"*{INDEX_SUFFIX}{OPEN_SUFFIX}")) if indexes.is_dir() else []
+    for path in leftovers:
+        path.unlink(missing_ok=True)
+    return leftovers
+
+
 @dataclass(slots=True)
 class IndexReport:
     """What ``ensure_indexes`` found and did."""

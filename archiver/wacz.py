@@ -133,7 +133,7 @@ def _write_package(
         package = _Package(archive)
         for warc in warcs:
             with warc.open("rb") as source:
-                package.add(f"archive/{warc.name}", source)
+                package.add(f"archive/{warc.name}", source, size=warc.stat().st_size)
         index_files = [indexes.index_path(layout.indexes, warc) for warc in warcs]
         with tempfile.SpooledTemporaryFile(SPOOL_BYTES) as extra:
             report.extra_pages += package.add_index(indexes.merged_lines(index_files), extra)
@@ -141,7 +141,7 @@ def _write_package(
             first = package.add_pages(layout, names, report)
             if extra.tell():
                 extra.seek(0)
-                package.add("pages/extraPages.jsonl", extra, compress=True)
+                package.add("pages/extraPages.jsonl", extra)
         package.finish(_metadata(title, first, report))
     logger.info("Wrote %s (%d WARC files)", target, len(warcs))
 
@@ -153,14 +153,14 @@ class _Package:
         self.archive = archive
         self.resources: list[Resource] = []
 
-    def add(self, path: str, source: IO[bytes], *, compress: bool = False) -> None:
+    def add(self, path: str, source: IO[bytes], *, size: int = 0) -> None:
         """Copy a file object into the entry ``path``, chunk by chunk."""
-        with self._entry(path, compress) as out:
+        with self._entry(path, compress=False, size=size) as out:
             while chunk := source.read(CHUNK):
                 out.write(chunk)
 
     def add_lines(self, path: str, lines: Iterable[bytes]) -> None:
-        with self._entry(path, compress=True) as out:
+        with self._entry(path, compress=False) as out:
             for line in lines:
                 out.write(line)
 
@@ -215,9 +215,13 @@ class _Package:
         )
 
     @contextmanager
-    def _entry(self, path: str, compress: bool) -> Iterator[_HashingWriter]:
-        # force_zip64: the size is not known in advance, and a WARC may pass 2 GiB.
-        with self.archive.open(_info(path, compress), "w", force_zip64=True) as raw:
+    def _entry(self, path: str, compress: bool, size: int = 0) -> Iterator[_HashingWriter]:
+        info = _info(path, compress)
+        # A known size lets zipfile choose ZIP64 only for a file that needs it. Never forced:
+        # forced, the local header gets a ZIP64 field the central directory lacks, and
+        # ReplayWeb.page (which takes the data offset from the directory) reads askew.
+        info.file_size = size
+        with self.archive.open(info, "w") as raw:
             out = _HashingWriter(raw)
             yield out
         self.resources.append(Resource(path, out.sha256.hexdigest(), out.size))
@@ -239,7 +243,8 @@ class _HashingWriter:
 
 def _info(path: str, compress: bool) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(path, date_time=time.gmtime()[:6])
-    # WARCs and the gzip index blocks are stored (replay reads them by offset); text deflated.
+    # WARCs and the gzip index blocks must be stored (replay reads them by offset). The page
+    # lists too: ReplayWeb.page 2.5 parses pages/*.jsonl as stored bytes, deflated fails.
     info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
     return info
 

@@ -59,6 +59,7 @@ class CdxjIndexExtension:
         writer = get_writer(self.crawler)
         if writer is not None:
             writer.on_close = self.file_closed
+        indexes.remove_leftovers(self.layout.indexes)  # this run holds the output's lock
         self._ensure()
 
     def file_closed(self, path: Path) -> None:
