@@ -10,8 +10,9 @@ gzip member, the very numbers a JSONL record's ``warc`` pointer carries.
 | ``indexes/NAME.cdxj`` | the index of ``warc/NAME.warc.gz``, written once the file is closed |
 | ``indexes/index.cdxj`` | every per-file index merged, what pywb and the WACZ read |
 
-Every index is written as ``.open`` and renamed, so a reader never sees half of one. Pure: no
-Scrapy; the crawl calls it from ``archiver.extensions.indexing``, ``archiver index`` directly.
+Every index is written as ``NAME.PID.open`` and renamed, so a reader never sees half of one.
+Pure: no Scrapy; the crawl calls it from ``archiver.extensions.indexing``, ``archiver index``
+directly.
 """
 
 from __future__ import annotations
@@ -24,8 +25,6 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
-
-from cdxj_indexer.main import CDXJIndexer
 
 from archiver.capture.naming import OPEN_SUFFIX, WARC_SUFFIX
 from archiver.layout import OutputLayout
@@ -51,6 +50,10 @@ def closed_warcs(warc_dir: Path) -> list[Path]:
 
 def index_warc(warc: Path, indexes: Path) -> Path:
     """Write the sorted CDXJ index of one closed WARC file; return its path."""
+    # Imported here: cdxj-indexer brings surt, tldextract and requests (~0.2 s), which a
+    # crawl's start-up need not wait for.
+    from cdxj_indexer.main import CDXJIndexer  # noqa: PLC0415
+
     target = index_path(indexes, warc)
     with _atomic_text(target) as out:
         CDXJIndexer(out, [str(warc)], sort=True, max_sort_buff_size=SORT_BUFFER_BYTES).process_all()
@@ -75,7 +78,7 @@ def merge_indexes(indexes: Path, index_files: Iterable[Path]) -> Path:
 
 def remove_leftovers(indexes: Path) -> list[Path]:
     """Delete the ``.open`` indexes a killed process left (call only holding the output)."""
-    leftovers = sorted(indexes.glob(f"*{INDEX_SUFFIX}{OPEN_SUFFIX}")) if indexes.is_dir() else []
+    leftovers = sorted(indexes.glob(f"*{OPEN_SUFFIX}")) if indexes.is_dir() else []
     for path in leftovers:
         path.unlink(missing_ok=True)
     return leftovers
@@ -119,7 +122,9 @@ def _is_newer(derived: Path, source: Path) -> bool:
 def _atomic_text(target: Path) -> Iterator[TextIO]:
     """Write a text file as ``NAME.open``; fsync and rename it to NAME once whole."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + OPEN_SUFFIX)
+    # The pid keeps two processes (a crawl ending, an `archiver wacz` beside it) from
+    # writing the same partial file.
+    partial = target.with_name(f"{target.name}.{os.getpid()}{OPEN_SUFFIX}")
     try:
         with partial.open("w", encoding="utf-8", newline="\n") as out:
             yield out

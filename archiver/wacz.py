@@ -31,8 +31,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from cdxj_indexer.main import CompressedWriter
-
 from archiver import __version__, indexes, pages
 from archiver.capture.recovery import repair_directory
 from archiver.layout import OutputLayout
@@ -166,6 +164,8 @@ class _Package:
 
     def add_index(self, lines: Iterable[str], extra: IO[bytes]) -> int:
         """The merged CDXJ as gzip blocks plus their index; extra pages spooled to ``extra``."""
+        from cdxj_indexer.main import CompressedWriter  # noqa: PLC0415 (slow: see indexes)
+
         blocks = io.StringIO()  # one line per 300 index lines: small whatever the archive
         count = 0
         with self._entry("indexes/index.cdx.gz", compress=False) as out:

@@ -4,6 +4,7 @@ standing in for everything off loopback, so a request that would leave it is cau
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import threading
@@ -185,8 +186,6 @@ def check_requisites(frame: Any, archived: set[str]) -> dict[str, int]:
 
 def keep_screenshot(page: Any, directory: Path, name: str) -> Path:
     """A screenshot, kept as the test's artefact (and copied to $ARCHIVER_SCREENSHOTS)."""
-    import os
-
     path = directory / name
     page.screenshot(path=str(path))
     assert path.stat().st_size > 10_000, "the screenshot is (nearly) blank"

@@ -9,7 +9,14 @@ from pathlib import Path
 
 from archiver.capture import WarcFileWriter
 from archiver.cli import main
-from archiver.indexes import MERGED_NAME, ensure_indexes, index_path, index_warc, merged_lines
+from archiver.indexes import (
+    MERGED_NAME,
+    ensure_indexes,
+    index_path,
+    index_warc,
+    merged_lines,
+    remove_leftovers,
+)
 from archiver.items import Capture
 from archiver.layout import OutputLayout
 from tests.test_capture import make_exchange
@@ -98,3 +105,13 @@ def test_archiver_index_rebuilds_everything(tmp_path: Path) -> None:
     assert main(["index", str(tmp_path)]) == 0
     assert (layout.indexes / MERGED_NAME).is_file()
     assert main(["index", str(tmp_path / "nothing-here")]) == 2
+
+
+def test_a_killed_processs_partial_indexes_are_removed(tmp_path: Path) -> None:
+    write_archive(tmp_path)
+    layout = OutputLayout(tmp_path)
+    partial = layout.indexes / f"{MERGED_NAME}.4242.open"  # a kill mid-write leaves this
+    partial.write_text("half a line")
+    assert remove_leftovers(layout.indexes) == [partial]
+    assert not partial.exists()
+    assert list(layout.indexes.glob("*.cdxj"))  # the whole indexes stay
