@@ -40,6 +40,8 @@ $(WACZ_VENV)/.installed:
 	touch $@
 
 $(REPLAY_NODE)/.installed: tests/replay/package.json tests/replay/package-lock.json
+	command -v npm >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null)
 	cd tests/replay && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $@
 
