@@ -4,8 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 # pywb (for the replay tests) pins werkzeug, redis and pyOpenSSL: it gets a venv of its own.
 PYWB_VENV := .venv-pywb
+# py-wacz (`wacz validate`, the reference WACZ validator, in the tests) pins frictionless and
+# friends, and its pyamf still imports pkg_resources, gone from setuptools 81: a venv of its own.
+WACZ_VENV := .venv-wacz
+# ReplayWeb.page for the browser replay tests, from the npm registry at the lockfile's versions.
+REPLAY_NODE := tests/replay/node_modules
 
-.PHONY: setup demo test test-fast lint bench clean
+.PHONY: setup demo test test-fast lint bench clean chromium
 
 setup: $(VENV)/.installed
 
@@ -29,8 +34,27 @@ $(PYWB_VENV)/.installed:
 	$(PYWB_VENV)/bin/python -m pip install --quiet "pywb==2.10.0"
 	touch $@
 
-test: lint $(PYWB_VENV)/.installed
-	ARCHIVER_PYWB_VENV=$(CURDIR)/$(PYWB_VENV) $(BIN)/pytest -q
+$(WACZ_VENV)/.installed:
+	$(PY) -m venv $(WACZ_VENV)
+	$(WACZ_VENV)/bin/python -m pip install --quiet "wacz==0.6.0" "setuptools<81"
+	touch $@
+
+$(REPLAY_NODE)/.installed: tests/replay/package.json tests/replay/package-lock.json
+	command -v npm >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null)
+	cd tests/replay && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+# The browser replay tests drive Debian's chromium (headless, through Playwright): installed
+# with apt when missing (CI runs as root); without it those tests are skipped.
+chromium:
+	@command -v chromium >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
+	  echo "chromium not installed: the browser replay tests will be skipped"
+
+test: lint $(PYWB_VENV)/.installed $(WACZ_VENV)/.installed $(REPLAY_NODE)/.installed chromium
+	ARCHIVER_PYWB_VENV=$(CURDIR)/$(PYWB_VENV) ARCHIVER_WACZ_VENV=$(CURDIR)/$(WACZ_VENV) \
+	  ARCHIVER_REPLAYWEB=$(CURDIR)/$(REPLAY_NODE)/replaywebpage $(BIN)/pytest -q
 
 # Lint and the tests that start no crawl, replay or browser (under a minute): the inner loop.
 test-fast: lint
@@ -43,4 +67,4 @@ bench: setup
 	$(BIN)/python -m bench.quality
 
 clean:
-	rm -rf $(VENV) $(PYWB_VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(PYWB_VENV) $(WACZ_VENV) $(REPLAY_NODE) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,5 +1,5 @@
 """The ``archiver`` console script: crawl (cron-friendly, documented exit codes), demo,
-reparse and replica."""
+reparse, index, wacz, replay and replica."""
 
 from __future__ import annotations
 
@@ -42,6 +42,30 @@ def build_parser() -> argparse.ArgumentParser:
         help="processes that parse (default: one per CPU; 0: all in this process)",
     )
 
+    index = commands.add_parser(
+        "index", help="(re)build the CDXJ indexes of an output directory's closed WARC files"
+    )
+    index.add_argument("output", type=Path, help="an output root holding warc/")
+
+    wacz = commands.add_parser("wacz", help="package an output directory as WACZ 1.1.1")
+    wacz.add_argument("output", type=Path, help="an output root holding warc/")
+    wacz.add_argument(
+        "-o", dest="target", type=Path, default=None, metavar="FILE.wacz",
+        help="the package (default: OUTPUT/packages/archive.wacz)",
+    )  # fmt: skip
+    wacz.add_argument(
+        "--max-size", type=int, default=None, metavar="BYTES",
+        help="split into packages of at most this many bytes of WARC (FILE-001.wacz, ...)",
+    )  # fmt: skip
+
+    replay = commands.add_parser("replay", help="serve an output directory in pywb on 127.0.0.1")
+    replay.add_argument("output", type=Path, help="an output root holding warc/")
+    replay.add_argument("--port", type=int, default=8080, help="loopback port (default 8080)")
+    replay.add_argument(
+        "--pywb-venv", type=Path, default=None, metavar="DIR",
+        help="a venv with pywb (default: $ARCHIVER_PYWB_VENV, else .venv-pywb of the project)",
+    )  # fmt: skip
+
     # Listed for --help only: main() hands `archiver replica ...` to the replica's own parser.
     commands.add_parser("replica", help="the bundled replica: serve, truth, export")
     return parser
@@ -62,6 +86,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_demo(args.output, seed=args.seed, port=args.port)
     if args.command == "reparse":
         return run_reparse(args.output, args.to, args.workers)
+    if args.command == "index":
+        return run_index(args.output)
+    if args.command == "wacz":
+        return run_wacz(args.output, args.target, args.max_size)
+    if args.command == "replay":
+        from archiver.replay import serve
+
+        return serve(args.output, port=args.port, venv=args.pywb_venv)
     raise AssertionError(args.command)
 
 
@@ -95,6 +127,40 @@ def run_reparse(output: Path, destination: Path, workers: int | None = None) -> 
     for url, reason in report.undecodable:
         print(f"no record (body not decodable): {url}: {reason}")
     return 1 if report.layout_errors or report.undecodable else 0
+
+
+def run_index(output: Path) -> int:
+    from archiver.indexes import ensure_indexes
+    from archiver.layout import OutputLayout
+
+    layout = OutputLayout(output)
+    report = ensure_indexes(layout, rebuild=True)
+    if report.merged is None:
+        print(f"archiver index: {layout.warc} holds no closed WARC file (*.warc.gz)")
+        return 2
+    print(f"{len(report.built)} WARC files indexed in {layout.indexes}/; merged: {report.merged}")
+    for path in report.open_files:
+        print(f"not indexed (still .open: a running crawl's, or repaired by the next): {path}")
+    return 0
+
+
+def run_wacz(output: Path, target: Path | None, max_size: int | None) -> int:
+    from archiver.wacz import NoWarcs, write_wacz
+
+    if max_size is not None and max_size <= 0:
+        print(f"archiver wacz: --max-size must be a positive number of bytes, not {max_size}")
+        return 2
+    try:
+        report = write_wacz(output, target, max_size=max_size)
+    except NoWarcs as exc:
+        print(f"archiver wacz: {exc}")
+        return 2
+    for path in report.packages:
+        print(f"wrote {path} ({path.stat().st_size:,} bytes)")
+    print(f"{report.warcs} WARC files, {report.pages} pages, {report.extra_pages} extra pages")
+    for path in report.left_out:
+        print(f"left out (still .open, held by a running crawl or damaged): {path}")
+    return 1 if report.left_out else 0
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -38,15 +40,30 @@ def publish(written: Path, final: Path) -> None:
     fsync_dir(final.parent)
 
 
+@contextmanager
+def published(final: Path, *, partial: Path | None = None) -> Iterator[Path]:
+    """The path to write ``final``'s bytes to (``partial``, default ``NAME.open``): when the
+    block ends they are fsynced and published under ``final``; if it raises, the partial
+    file is removed and ``final`` is left as it was."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    written = partial or open_path(final)
+    try:
+        yield written
+        fd = os.open(written, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except BaseException:
+        written.unlink(missing_ok=True)
+        raise
+    publish(written, final)
+
+
 def write_atomically(path: Path, text: str) -> Path:
     """Write ``text`` to ``path`` whole or not at all: a fsynced temporary file, renamed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("w", encoding="utf-8", newline="\n") as out:
-        out.write(text)
-        out.flush()
-        os.fsync(out.fileno())
-    publish(tmp, path)
+    with published(path, partial=path.with_name(f".{path.name}.tmp")) as tmp:
+        tmp.write_text(text, encoding="utf-8", newline="\n")
     return path
 
 

@@ -23,6 +23,8 @@ ARCHIVE_COMMIT_SECONDS = 10.0  # ... or at least this often
 ARCHIVE_FULL_WALK = False  # True: page every listing to its end even when nothing is new
 ARCHIVE_REPORT_ENABLED = True  # reports/<run id>.json at the end of every run
 ARCHIVE_PROGRESS_INTERVAL = 60.0  # seconds between progress lines; 0: none
+ARCHIVE_CDXJ_ENABLED = True  # indexes/NAME.cdxj for each closed WARC, indexes/index.cdxj merged
+ARCHIVE_WACZ_AT_END = False  # True: packages/archive.wacz rewritten after each finished run
 
 # --- Politeness: a slow, honest crawler of one public site -----------------------------------
 USER_AGENT = (
@@ -123,6 +125,9 @@ EXTENSIONS = {
     # opened or fetched (Scrapy builds extensions before the engine and the pipelines).
     "archiver.extensions.lock.OutputLockExtension": -100,
     "archiver.capture.extension.WarcCaptureExtension": 0,
+    # After the WARC extension: its handlers (repair, close) run before these (connect order).
+    "archiver.extensions.indexing.CdxjIndexExtension": 5,
+    "archiver.extensions.packaging.WaczPackageExtension": 6,
     "archiver.extensions.report.RunReportExtension": 10,
     "archiver.extensions.progress.ProgressExtension": 20,
     "archiver.extensions.garbage.GarbageCollectionExtension": 30,

@@ -180,6 +180,9 @@ class WarcFileWriter:
         self._serial = 0
         self._file: _OpenWarc | None = None
         self._closed = False
+        # Called with the final path of each file once it is closed and renamed (the CDXJ
+        # indexer hooks in here); what it raises is logged, never taken for a write error.
+        self.on_close: Callable[[Path], None] | None = None
 
     @property
     def current_name(self) -> str | None:
@@ -272,6 +275,11 @@ class WarcFileWriter:
             closing, self._file = self._file, None
             closing.close()
             logger.info("Closed WARC file %s (%d bytes)", closing.final, closing.size)
+            if self.on_close is not None and not closing.damaged:
+                try:
+                    self.on_close(closing.final)
+                except Exception:
+                    logger.exception("The on_close hook failed for %s", closing.final)
 
     def _abandon(self, failed: _OpenWarc) -> None:
         # After a failed write the file was trimmed back to its last whole record (or, if the
