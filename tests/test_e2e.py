@@ -20,17 +20,14 @@ from protego import Protego
 
 from archiver.jsonl import iter_records
 from archiver.reparse import reparse
-from replica import Profile, ReplicaServer, absolutize, build_site
+from replica import TRUTH_KEYS, Profile, ReplicaServer, absolutize, build_site
 from tests.archive_checks import check_pointer, check_warcs, read_jsonl
 from tests.crawling import CrawlResult, path_of, request_counts, run_crawl
 
 pytestmark = pytest.mark.e2e
 
 UNSEEN_SEEDS = [1013, 2027, 3041]
-FIELDS = [
-    "url", "post_id", "title", "byline", "authors", "published", "section", "categories",
-    "tags", "dateline", "text", "images", "word_count", "language",
-]  # fmt: skip
+FIELDS = list(TRUTH_KEYS)
 
 
 def _site(seed: int) -> Any:
