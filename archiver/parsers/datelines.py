@@ -24,7 +24,7 @@ _UPPER = "A-ZÀ-ÖØ-Þ"
 # lower-case Arabic article joined to one ("el-Sheikh", "ez-Zor").
 _WORD = rf"(?:[{_UPPER}]|(?:al|el|ad|ar|as|ash|az|ez|an)-[{_UPPER}])[\w'’.]*(?:-[\w'’.]+)*"
 _PLACE = rf"{_WORD}(?: {_WORD}){{0,3}}"
-_JOIN = r"(?: and |, | ?/ ?)"
+_JOIN = r"(?: (?i:and) |, | ?/ ?)"
 _PLACES = rf"{_PLACE}(?:{_JOIN}{_PLACE}){{0,4}}"
 # Every spelling the eras use (SITE.md "Dateline conventions by era"), case-insensitive.
 KNOWN_SOURCES = (
