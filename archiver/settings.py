@@ -24,6 +24,24 @@ ARCHIVE_FULL_WALK = False  # True: page every listing to its end even when nothi
 ARCHIVE_REPORT_ENABLED = True  # reports/<run id>.json at the end of every run
 ARCHIVE_PROGRESS_INTERVAL = 60.0  # seconds between progress lines; 0: none
 
+# --- Quality monitor (archiver.extensions.quality): fill rates judged in every run ----------
+ARCHIVE_QUALITY_ENABLED = True
+# The least share of a run's records that must have each field; below: WARNING, exit code 6.
+# Floors for a broken layout, not targets: opinion columns have no dateline, many posts no
+# image, so those two are barely checked here; the archive's history raises each floor.
+ARCHIVE_QUALITY_THRESHOLDS = {
+    "published": 0.9,
+    "byline": 0.9,
+    "tags": 0.3,
+    "dateline": 0.05,
+    "images": 0.0,
+    "text": 0.9,  # a text of at least ARCHIVE_QUALITY_MIN_WORDS words
+}
+ARCHIVE_QUALITY_MIN_WORDS = 50
+ARCHIVE_QUALITY_MIN_RECORDS = 50  # a run with fewer new records is reported, not judged
+ARCHIVE_QUALITY_HISTORY_RUNS = 10  # earlier judged runs (reports/) whose median counts
+ARCHIVE_QUALITY_HISTORY_DROP = 0.5  # a field below half its median share fires
+
 # --- Politeness: a slow, honest crawler of one public site -----------------------------------
 USER_AGENT = (
     f"archiver/{__version__} (archival crawler for research on the ASHARQ AL-AWSAT English "
@@ -123,6 +141,8 @@ EXTENSIONS = {
     # opened or fetched (Scrapy builds extensions before the engine and the pipelines).
     "archiver.extensions.lock.OutputLockExtension": -100,
     "archiver.capture.extension.WarcCaptureExtension": 0,
+    # Before the report: its spider_closed handler puts the fill rates in the stats first.
+    "archiver.extensions.quality.QualityMonitorExtension": 5,
     "archiver.extensions.report.RunReportExtension": 10,
     "archiver.extensions.progress.ProgressExtension": 20,
     "archiver.extensions.garbage.GarbageCollectionExtension": 30,
