@@ -5,8 +5,8 @@
 come from, so a page without a visible tag list still has its tags. Display names come from
 what the page itself shows, in this order: a visible ``a[rel=tag]`` list (its links name the
 slug exactly), Yoast's ``article:tag`` meta, JSON-LD ``keywords``. Head names are matched to
-slugs by WordPress's ``sanitize_title``, or, when there are as many names as tags, by
-position (both come from the post's terms in WordPress's order). A slug nobody names keeps
+slugs by WordPress's ``sanitize_title``; the names left, when as many as the slugs left, by
+position (both lists come from the post's terms in WordPress's order). A slug nobody names keeps
 ``name`` None: fetching each tag's archive page would cost a request per distinct tag
 (docs/extraction-rules.md, "tags", has the numbers).
 """
@@ -75,13 +75,14 @@ def _head_names(root: Element, slugs: list[str]) -> Iterator[tuple[str, str]]:
 
 
 def _paired(names: list[str], slugs: list[str]) -> Iterator[tuple[str, str]]:
-    if len(names) == len(slugs):
-        yield from zip(slugs, names, strict=True)
-        return
+    """By slug first; then, if as many names as slugs are left, the rest by position."""
     known = set(slugs)
-    for name in names:
-        if (slug := sanitize_title(name)) in known:
-            yield slug, name
+    matched = {sanitize_title(name): name for name in names if sanitize_title(name) in known}
+    yield from matched.items()
+    names_left = [name for name in names if name not in matched.values()]
+    slugs_left = [slug for slug in slugs if slug not in matched]
+    if len(names_left) == len(slugs_left):
+        yield from zip(slugs_left, names_left, strict=True)
 
 
 __all__ = ["class_slugs", "link_slug", "sanitize_title", "tags"]
