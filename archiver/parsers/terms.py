@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from archiver.items import Tag
 from archiver.parsers import jsonld
@@ -24,7 +24,7 @@ from archiver.parsers.dom import Element, flat_text, xpath
 from archiver.parsers.normalize import clean, unique
 
 _TAG_META = xpath("//meta[@property='article:tag']/@content")
-_TAG_PATH = re.compile(r"/tag/([^/?#]+)/?$")
+_TAG_PATH = re.compile(r"/tag/([^/?#]+)/?(?:[?#]|$)")
 
 
 def class_slugs(article: Element, prefix: str) -> list[str]:
@@ -42,7 +42,7 @@ def sanitize_title(name: str) -> str:
 
 def link_slug(href: str | None) -> str | None:
     """``syria`` from ``https://site/tag/syria`` (or ``/tag/syria/``); None otherwise."""
-    match = _TAG_PATH.search(urlsplit(href or "").path)
+    match = _TAG_PATH.search(href or "")  # urlsplit would cost more than the whole rule
     return unquote(match[1]).lower() if match else None
 
 
@@ -51,9 +51,10 @@ def tags(article: Element, root: Element, links: Iterable[Element]) -> list[Tag]
     each with the name the page gives it, else None."""
     visible = dict(_named_links(links))
     slugs = unique([*class_slugs(article, "tag-"), *visible])
-    names = dict(visible)
-    for slug, name in _head_names(root, slugs):
-        names.setdefault(slug, name)
+    names = {slug: name for slug, name in visible.items() if name}
+    if len(names) < len(slugs):  # the head is read only when the page's list falls short
+        for slug, name in _head_names(root, slugs):
+            names.setdefault(slug, name)
     return [Tag(slug=slug, name=names.get(slug)) for slug in slugs]
 
 
