@@ -1,6 +1,6 @@
 """The quality monitor in a real run: ``archiver crawl`` of a replica whose article layout
-changed exits 6 and says which fields fell; the next run of the normal site is judged
-against that history too (see test_e2e.py: the normal replicas exit 0 with it on)."""
+changed exits 6 and says which fields fell (test_e2e.py: the normal replicas exit 0 with
+the monitor on, their reports judged and quiet)."""
 
 from __future__ import annotations
 
