@@ -99,3 +99,8 @@ def test_slugs() -> None:
 def test_pull_quotes(paragraphs: list[str], kept: list[str] | None) -> None:
     got = [p for p in drop_pull_quotes(paragraphs) if p]
     assert got == (paragraphs if kept is None else kept)
+
+
+def test_category_slugs_follow_the_meta_lines_order_and_keep_every_class() -> None:
+    html = page("category-opinion tag-x category-news-middle-east category-hidden")
+    assert parse_article(html, URL).category_slugs == ["news-middle-east", "opinion", "hidden"]

@@ -165,9 +165,15 @@ class DiviArticleParser:
             return next(iter(self.categories()), None)
 
         def category_slugs(self) -> list[str]:
-            """The ``category-{slug}`` classes; else the slugs of the meta line's links."""
-            found = terms.class_slugs(self.page.article, "category-")
-            return found or unique(list(filter(None, map(_category_slug, self._category_links))))
+            """The ``category-{slug}`` classes, in the meta line's order where its links name
+            them (so ``categories[i]`` names ``category_slugs[i]``); without classes, the
+            links' slugs."""
+            shown = unique(list(filter(None, map(_category_slug, self._category_links))))
+            classes = terms.class_slugs(self.page.article, "category-")
+            if not classes:
+                return shown
+            listed = [slug for slug in shown if slug in classes]
+            return listed + [slug for slug in classes if slug not in listed]
 
         @property
         def _category_links(self) -> list[Element]:
