@@ -8,11 +8,15 @@ asserts both directions:
 
 - precision: when the opener is not a dateline, the paragraph comes back untouched; when it
   is, what is left is exactly the body (no word of the text ever leaves it);
-- recall: every dateline shape is found, with its place and source as written.
+- recall: every dateline shape is found, with its place and source as written;
+
+first on the dateline rule itself, then through the whole parser (the record's text).
+Runtime: a few seconds (max_examples 400 and 150, no deadline).
 """
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -22,6 +26,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archiver.items import Dateline
+from archiver.parsers import parse_article
 from archiver.parsers.datelines import KNOWN_SOURCES, split_dateline
 from archiver.parsers.gazetteer import is_place
 
@@ -163,3 +168,20 @@ def test_datelines_are_found_and_no_text_word_is_ever_lost(case: Case) -> None:
         assert rest == case.paragraph  # precision: the text untouched
     else:
         assert rest.split() == case.body.split()  # precision: every word of the body kept
+
+
+SECOND = "A second paragraph stays as it is."
+
+
+@settings(max_examples=150, deadline=None)
+@given(cases)
+def test_the_record_text_keeps_every_word_that_is_no_dateline(case: Case) -> None:
+    """The same through the whole parser: the record's text is the body, word for word."""
+    page = (
+        '<html><body><article id="post-1" class="et_pb_post"><h1 class="entry-title">T</h1>'
+        f'<div class="entry-content"><p>{html.escape(case.paragraph)}</p><p>{SECOND}</p>'
+        "</div></article></body></html>"
+    )
+    record = parse_article(page, "https://eng-archive.aawsat.com/a/b/c")
+    assert record.dateline == case.dateline
+    assert record.text.split() == [*case.body.split(), *SECOND.split()]
