@@ -8,6 +8,8 @@
 | 3 | interrupted (SIGTERM/SIGINT): files closed, state saved; the next run resumes |
 | 4 | another run holds the output directory's lock; nothing was done |
 | 5 | the output is not writable, or a write failed (e.g. the disk is full) |
+| 6 | finished, but a field's fill rate fell below its floor (archiver.extensions.quality): the
+      site's layout may have changed; the run report's ``quality`` names the field |
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ BAD_CONFIG = 2
 INTERRUPTED = 3
 LOCKED = 4
 WRITE_ERROR = 5
+QUALITY_LOW = 6
+
+QUALITY_LOW_KEY = "archiver/quality/low_fields"  # stats: the fields below their floor
 
 
 def exit_code(crawler: Crawler, finish_reason: str | None) -> int:
@@ -38,6 +43,9 @@ def exit_code(crawler: Crawler, finish_reason: str | None) -> int:
         return WRITE_ERROR
     if finish_reason == "shutdown":
         return INTERRUPTED
+    # A changed layout outranks failed pages: those are retried, poor records are not.
+    if stats is not None and stats.get_value(QUALITY_LOW_KEY):
+        return QUALITY_LOW
     # "finished", or a stop asked for by a setting (CLOSESPIDER_*): did every page make it?
     state = get_state(crawler)
     failed = next(iter(state.failures(run_id=state.run_id)), None)

@@ -1,9 +1,11 @@
-"""The article record (JSONL schema version 1): one dataclass, one comment per field.
+"""The article record (JSONL schema version 2): dataclasses, one comment per field.
 
-The parser (archiver.parsers) produces the content fields as an ``ArticleContent``; the
-crawl (or a re-parse of the WARCs) adds where and when the page was captured and so builds
-the ``ArticleRecord`` that pipelines validate and write. The JSON Schema of the written
-record is ``archiver/schema/article-v1.json``; keep the two in step.
+The parser (archiver.parsers) produces the content fields as an ``ArticleContent``, one
+parser method per field; the crawl (or a re-parse of the WARCs) adds where and when the page
+was captured and so builds the ``ArticleRecord`` (a subclass: the content fields are declared
+once) that pipelines validate and write. The JSON Schema of the written record is
+``archiver/schema/article-v2.json``; ``tests/test_schema.py`` keeps the two, the README's
+field table and the replica's truth keys in step. docs/schema.md says how to bump a version.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -24,12 +26,32 @@ class Dateline:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ImageCapture:
+    """Where an image's own HTTP response record sits in the WARC output (page requisites)."""
+
+    filename: str  # final (closed) file name under warc/
+    offset: int  # byte offset of the record's gzip member in that file (CDX "offset")
+    length: int  # length in bytes of that gzip member (CDX "length")
+    record_id: str  # the record's WARC-Record-ID, "<urn:uuid:...>"
+    payload_digest: str  # "sha1:BASE32", the record's WARC-Payload-Digest
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Image:
     """An image of the article: the featured image or one in the body."""
 
     url: str  # absolute URL of the image file
     caption: str | None  # caption text, whitespace collapsed; None when there is none
     media_id: str | None  # "Media ID: N" from imported aawsat.net posts; None when absent
+    capture: ImageCapture | None = None  # its WARC record once fetched; the parser: None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Tag:
+    """A post tag: its slug from the article's ``tag-{slug}`` class, its name if shown."""
+
+    slug: str  # exact WordPress slug, as in /tag/{slug} ("arab-spring")
+    name: str | None  # display name where the page gives one ("Arab Spring"); else None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -54,7 +76,8 @@ class Capture:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ArticleContent:
-    """What a parser extracts from one article page: the record's content fields."""
+    """What a parser extracts from one article page: the record's content fields, each
+    declared here once (the parser has one method per field, named after it)."""
 
     post_id: int | None  # WordPress post id, from article id="post-NNN"
     title: str  # headline as displayed, whitespace collapsed, typography kept
@@ -63,7 +86,8 @@ class ArticleContent:
     published: str | None  # ISO date YYYY-MM-DD
     section: str | None  # first category as displayed ("Middle East")
     categories: list[str] = field(default_factory=list)  # all categories as displayed
-    tags: list[str] = field(default_factory=list)  # tag names as displayed
+    category_slugs: list[str] = field(default_factory=list)  # from category-{slug} classes
+    tags: list[Tag] = field(default_factory=list)  # {slug, name} from tag-{slug} classes
     dateline: Dateline | None  # from the lead of the body, removed from the text
     text: str  # body paragraphs joined by one blank line ("\n\n")
     images: list[Image] = field(default_factory=list)  # featured image first, then the body's
@@ -72,34 +96,27 @@ class ArticleContent:
     parser: str  # name and version of the parser, e.g. "divi-article/1.1"
 
 
+CONTENT_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(ArticleContent))
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ArticleRecord:
-    """One line of the JSONL dataset (schema version 1)."""
+class ArticleRecord(ArticleContent):
+    """One line of the JSONL dataset: the content fields plus where and when it was captured.
+
+    The JSON line lists ``schema_version`` and ``url`` first, then the content fields, then
+    the capture's (``RECORD_FIELDS``), as ``archiver/schema/article-v2.json`` does.
+    """
 
     schema_version: int = SCHEMA_VERSION  # bumped only on an incompatible change
     url: str  # canonical URL: final URL after redirects, query and fragment removed
-    post_id: int | None  # WordPress post id (article id="post-NNN")
-    title: str  # headline as displayed
-    byline: str | None  # author name as displayed in the meta line
-    authors: list[str]  # people; [] when the byline is only the newspaper
-    published: str | None  # ISO date YYYY-MM-DD
-    section: str | None  # first category as displayed
-    categories: list[str]  # all categories as displayed
-    tags: list[str]  # tag names as displayed
-    dateline: Dateline | None  # {"place", "source"} from the lead of the body
-    text: str  # the body, paragraphs joined by one blank line
-    images: list[Image]  # {"url", "caption", "media_id"}
-    word_count: int  # words in text
-    language: str  # "en"
     fetched_at: str  # ISO 8601 UTC time of the capture
     warc: WarcPointer  # the article's response record in warc/
     payload_digest: str  # "sha1:BASE32", equal to that record's WARC-Payload-Digest
-    parser: str  # name and version of the parser that produced the record
 
     @classmethod
     def build(cls, content: ArticleContent, *, url: str, capture: Capture) -> ArticleRecord:
         """Join what the parser extracted with where and when it was captured."""
-        fields = {f.name: getattr(content, f.name) for f in dataclasses.fields(content)}
+        fields = {name: getattr(content, name) for name in CONTENT_FIELDS}
         return cls(
             url=url,
             fetched_at=capture.fetched_at,
@@ -112,9 +129,16 @@ class ArticleRecord:
         """The record as plain JSON data, fields in schema order: dicts, lists, str, int, None.
 
         What ``dataclasses.asdict`` gives, in a quarter of the time (it deep-copies every
-        leaf), except that a sequence is always a list: the validator relies on it.
+        leaf), except that a sequence is always a list (the validator relies on it) and the
+        keys come in ``RECORD_FIELDS`` order.
         """
-        return _plain_dataclass(self)
+        return {name: _plain(getattr(self, name)) for name in RECORD_FIELDS}
+
+
+_HEAD = ("schema_version", "url")
+RECORD_FIELDS: tuple[str, ...] = _HEAD + tuple(
+    f.name for f in dataclasses.fields(ArticleRecord) if f.name not in _HEAD
+)
 
 
 def _plain(value: Any) -> Any:

@@ -41,8 +41,8 @@ _WRITE_ERRORS = (OSError, sqlite3.Error)
 
 
 class ValidatePipeline:
-    """Drops (and counts) a record that does not match the JSON Schema of schema_version 1.
-    Reads no settings."""
+    """Drops (and counts) a record that does not match the JSON Schema of its schema version
+    (``archiver.schema``). Reads no settings."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler

@@ -26,6 +26,24 @@ ARCHIVE_PROGRESS_INTERVAL = 60.0  # seconds between progress lines; 0: none
 ARCHIVE_CDXJ_ENABLED = True  # indexes/NAME.cdxj for each closed WARC, indexes/index.cdxj merged
 ARCHIVE_WACZ_AT_END = False  # True: packages/archive.wacz rewritten after each finished run
 
+# --- Quality monitor (archiver.extensions.quality): fill rates judged in every run ----------
+ARCHIVE_QUALITY_ENABLED = True
+# The least share of a run's records that must have each field; below: WARNING, exit code 6.
+# Floors for a broken layout, not targets: opinion columns have no dateline, many posts no
+# image, so those two are barely checked here; the archive's history raises each floor.
+ARCHIVE_QUALITY_THRESHOLDS = {
+    "published": 0.9,
+    "byline": 0.9,
+    "tags": 0.3,
+    "dateline": 0.05,
+    "images": 0.0,
+    "text": 0.9,  # a text of at least ARCHIVE_QUALITY_MIN_WORDS words
+}
+ARCHIVE_QUALITY_MIN_WORDS = 50
+ARCHIVE_QUALITY_MIN_RECORDS = 50  # a run with fewer new records is reported, not judged
+ARCHIVE_QUALITY_HISTORY_RUNS = 10  # earlier judged runs (reports/) whose median counts
+ARCHIVE_QUALITY_HISTORY_DROP = 0.5  # a field below half its median share fires
+
 # --- Politeness: a slow, honest crawler of one public site -----------------------------------
 USER_AGENT = (
     f"archiver/{__version__} (archival crawler for research on the ASHARQ AL-AWSAT English "
@@ -128,6 +146,8 @@ EXTENSIONS = {
     # After the WARC extension: its handlers (repair, close) run before these (connect order).
     "archiver.extensions.indexing.CdxjIndexExtension": 5,
     "archiver.extensions.packaging.WaczPackageExtension": 6,
+    # Before the report: its spider_closed handler puts the fill rates in the stats first.
+    "archiver.extensions.quality.QualityMonitorExtension": 7,
     "archiver.extensions.report.RunReportExtension": 10,
     "archiver.extensions.progress.ProgressExtension": 20,
     "archiver.extensions.garbage.GarbageCollectionExtension": 30,

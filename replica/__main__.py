@@ -55,12 +55,17 @@ def _parser() -> argparse.ArgumentParser:
     for command in (serve, truth, export):
         command.add_argument("--seed", type=int, default=DEFAULT_SEED)
         command.add_argument("--articles", type=int, default=DEFAULT_ARTICLES)
-        command.add_argument("--profile", choices=("default", "random"), default="default")
+        command.add_argument(
+            "--profile", choices=("default", "random", "drifted"), default="default"
+        )
     return parser
 
 
 def _profile(name: str, seed: int) -> Profile:
-    """The --profile: "random" draws every knob from the seed (same seed, same profile)."""
+    """The --profile: "random" draws every knob from the seed (same seed, same profile);
+    "drifted": an article layout the parser does not know (the quality monitor fires)."""
+    if name == "drifted":
+        return Profile(layout="drifted")
     return (
         Profile.random(random.Random(f"replica-profile:{seed}")) if name == "random" else Profile()
     )

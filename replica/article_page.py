@@ -25,8 +25,11 @@ def article_page(ctx: Ctx, article: Article) -> str:
         src = attr(ctx.url(article.featured.src))
         featured = f'\n<img src="{src}" alt="{attr(article.title)}" width="1080" height="675" />'
     meta = post_meta(ctx, article, comments=flags.meta_comments)
+    classes = post_classes(article)
+    if ctx.site.profile.layout == "drifted":
+        meta, classes = _drifted(meta, classes)
     left = (
-        f'<article id="post-{article.post_id}" class="{post_classes(article)}">\n'
+        f'<article id="post-{article.post_id}" class="{classes}">\n'
         f'<div class="et_post_meta_wrapper">\n<h1 class="entry-title">'
         f"{encode(article.title, flags.entities, title=True)}</h1>\n{meta}{featured}\n</div>\n"
         f'<div class="entry-content">\n{body_html(ctx, article)}\n{_sharing(ctx, article)}\n'
@@ -43,6 +46,16 @@ def article_page(ctx: Ctx, article: Article) -> str:
         ctx, title=title, body_class=body_class, main=main_area(left, sidebar(ctx)),
         head=_head(ctx, article),
     )  # fmt: skip
+
+
+def _drifted(meta: str, classes: str) -> tuple[str, str]:
+    """A theme update the parser was not written for: no p.post-meta, no term classes."""
+    meta = meta.replace('<p class="post-meta">', '<div class="entry-meta">').replace(
+        "</p>", "</div>"
+    )
+    meta = meta.replace('class="author vcard"', 'class="by"').replace("published", "when")
+    kept = [name for name in classes.split() if not name.startswith(("tag-", "category-"))]
+    return meta, " ".join(kept)
 
 
 def _head(ctx: Ctx, article: Article) -> str:
@@ -63,6 +76,9 @@ def _head(ctx: Ctx, article: Article) -> str:
         f'<meta property="article:published_time" content="{published}" />\n'
     )
     if seo == "yoast":
+        head += "".join(
+            f'<meta property="article:tag" content="{attr(tag.name)}" />\n' for tag in article.tags
+        )
         head += _json_ld(ctx, article, published)
     return head
 
@@ -78,6 +94,7 @@ def _json_ld(ctx: Ctx, article: Article, published: str) -> str:
                 "datePublished": published,
                 "author": {"@type": "Person", "name": article.byline},
                 "mainEntityOfPage": ctx.url(article.path),
+                **({"keywords": [tag.name for tag in article.tags]} if article.tags else {}),
             }
         ],
     }
@@ -130,8 +147,9 @@ def _related(ctx: Ctx, article: Article) -> str:
 
 
 def _tags(ctx: Ctx, article: Article) -> str:
-    """Tag links (rel="tag") after the content; posts without tags show none."""
-    if not article.tags:
+    """Tag links (rel="tag") after the content; posts without tags, or whose theme prints no
+    list (SITE.md: Divi 2.7's single.php), show none: their tags are only classes."""
+    if not article.tags or not article.flags.tag_list:
         return ""
     links = ", ".join(
         f'<a href="{attr(ctx.url(f"/tag/{tag.slug}"))}" rel="tag">'

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 
-from replica import bodies, phrases, seed_article
+from replica import bodies, openers, phrases, seed_article
 from replica.cast import Cast
 from replica.coins import Coins
 from replica.datelines import era_of, make_dateline
@@ -60,6 +60,7 @@ class GenState:
     post_id: int
     ratio: float  # the gap decay for this seed
     coins: Coins = field(default_factory=Coins)
+    extras: Coins = field(default_factory=Coins)  # issue 14's variations: their own rng
     slugs: set[str] = field(default_factory=set)
     seed_placed: bool = False
     by_category: dict[str, list[int]] = field(default_factory=dict)
@@ -77,6 +78,7 @@ def next_article(state: GenState, index: int) -> Article:
     """Generate post ``index``; posts must be generated in order from 0."""
     rng = random.Random(f"replica:{state.seed}:{index}")
     state.coins.start(index, rng)
+    state.extras.start(index, random.Random(f"replica-extras:{state.seed}:{index}"))
     days = _SPAN_DAYS * (1 - state.ratio) * state.ratio**index * rng.uniform(0.6, 1.4)
     state.clock += timedelta(minutes=round(days * 1440) + _FLOOR_MINUTES)
     state.post_id += rng.randint(2, 40)
@@ -101,11 +103,13 @@ def _generated(state: GenState, index: int, rng: random.Random) -> Article:
     writer = Writer(rng, state.clock.year)
     dateline = _dateline(state, kind, writer.cities)
     draft = bodies.compose(kind, writer, dateline, coins.want("extras", True, 0.3))
+    dateline = openers.vary_dateline(dateline, state.extras, writer.cities)
     title = _title(kind, draft.title, coins)
     slug = _unique_slug(state, slugify(title))
     images = pick_images(kind, writer, coins, when=state.clock, post_id=state.post_id)
     paragraphs = _decorate(draft.paragraphs, kind, coins, index)
-    body = _with_shortcodes(place_figures(paragraphs, images.figures, rng), kind, coins)
+    body = _with_shortcodes(place_figures(paragraphs, images.figures, rng), kind, state)
+    body = openers.vary_lead(body, dateline, state.extras, kind, state.clock.year)
     return Article(
         index=index,
         post_id=state.post_id,
@@ -196,23 +200,27 @@ def _decorate(paragraphs: list[Para], kind: str, coins: Coins, index: int) -> li
         line_break = coins.want("line-break", breakable, 0.12)
         linkable = para.tag == "p" and position > 0 and index > 0 and kind != "interview"
         link_to = rng.randrange(index) if coins.want("inline-link", linkable, 0.08) else None
-        out.append(Para(para.text, para.tag, para.wrap, link_to, line_break))
+        out.append(Para(para.text, para.tag, para.wrap, link_to, line_break, para.pull_quote))
     return out
 
 
-def _with_shortcodes(blocks: list[Para | Figure], kind: str, coins: Coins) -> list[Block]:
-    """SITE.md: raw shortcodes such as "[inset_left]" leak into some bodies."""
+def _with_shortcodes(blocks: list[Para | Figure], kind: str, state: GenState) -> list[Block]:
+    """SITE.md: raw shortcodes such as "[inset_left]" leak into some bodies, wrapping a pull
+    quote (a sentence of the body again), closed or not (issue 14)."""
+    coins = state.coins
     paragraphs = [block for block in blocks if isinstance(block, Para)]
     eligible = kind in ("news", "opinion", "feature", "business") and len(paragraphs) >= 3
     out: list[Block] = list(blocks)
     if coins.want("shortcode", eligible, 0.12):
         form, name = _SHORTCODES[coins.turn("shortcode") % len(_SHORTCODES)]
         quote = bodies.pull_quote(paragraphs, coins.rng, name)
+        closed = not state.extras.want("unclosed-pull-quote", True, 0.3)
         if form == "wrap":
-            out.insert(2, quote)
+            out.insert(2, Para(quote.text, wrap=name, pull_quote=True, closed=closed))
         else:
-            plain = Para(quote.text)
-            out[2:2] = [StrayShortcode(f"[{name}]"), plain, StrayShortcode(f"[/{name}]")]
+            plain = Para(quote.text, pull_quote=True)
+            closing = [StrayShortcode(f"[/{name}]")] if closed else []
+            out[2:2] = [StrayShortcode(f"[{name}]"), plain, *closing]
     if coins.want("builder-shortcode", eligible, 0.03):
         out.insert(1, StrayShortcode(_BUILDER_CODE[0]))
         out.append(StrayShortcode(_BUILDER_CODE[1]))
@@ -253,7 +261,15 @@ def _flags(state: GenState, coins: Coins) -> RenderFlags:
         nfd=coins.want("nfd", True, 0.05),
         wrap_lines=coins.want("wrap-lines", True, 0.25),
         meta_comments=rng.random() < 0.5,
+        tag_list=_tag_list(profile, state.extras),
     )
+
+
+def _tag_list(profile: Profile, extras: Coins) -> bool:
+    """A visible tag list, or (SITE.md: most pages) the tags only as classes."""
+    if profile.tag_list != "mixed":
+        return profile.tag_list == "visible"
+    return not extras.want("class-only-tags", True, 0.6)
 
 
 def _seed_post(state: GenState, index: int, rng: random.Random) -> Article:
@@ -294,4 +310,5 @@ def _seed_flags(profile: Profile) -> RenderFlags:
         nfd=False,
         wrap_lines=False,
         meta_comments=True,
+        tag_list=profile.tag_list != "classes",
     )

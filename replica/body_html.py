@@ -113,7 +113,7 @@ def _para(ctx: Ctx, article: Article, para: Para, *, dateline: bool = False) -> 
     if dateline and article.dateline is not None:
         text = article.dateline.display + text
     if para.wrap:
-        text = f"[{para.wrap}]{text}[/{para.wrap}]"
+        text = f"[{para.wrap}]{text}" + (f"[/{para.wrap}]" if para.closed else "")
     html = _inline(text, article.flags)
     if para.link_to is not None:
         target = ctx.site.articles[para.link_to].path

@@ -40,7 +40,7 @@ class Author:
 
 @dataclass(frozen=True, slots=True)
 class Tag:
-    """A post tag, linked from articles as ``rel="tag"``."""
+    """A post tag: a ``tag-{slug}`` class on its posts, sometimes a ``rel="tag"`` link."""
 
     slug: str
     name: str
@@ -94,6 +94,8 @@ class Para:
     wrap: str | None = None  # a leaked shortcode wrapped around it, e.g. "inset_left"
     link_to: int | None = None  # index of an older article linked from a phrase in it
     line_break: bool = False  # a single <br /> replaces one space (a space in the text)
+    pull_quote: bool = False  # repeats a sentence of the body in a box: never text
+    closed: bool = True  # False: the wrapping shortcode's closing tag is missing
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +136,7 @@ class RenderFlags:
     nfd: bool  # text emitted decomposed (NFD); clean() restores NFC
     wrap_lines: bool  # hard newlines inside paragraphs
     meta_comments: bool  # "| N comments" in the article's p.post-meta
+    tag_list: bool = True  # a visible rel="tag" list; False: tags only as post_class classes
 
 
 @dataclass(frozen=True, slots=True)

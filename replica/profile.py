@@ -20,6 +20,8 @@ Sitemaps = Literal["none", "wp-core", "yoast", "robots-only"]
 Gzip = Literal["always", "negotiate", "never"]
 Chunked = Literal["never", "some", "always"]
 DateFormat = Literal["M j, Y", "F j, Y"]
+TagList = Literal["visible", "classes", "mixed"]
+ArticleLayout = Literal["divi", "drifted"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -50,6 +52,13 @@ class Profile:
     nested_categories: int = 2
     # WordPress date_format shown in p.post-meta ("Jun 27, 2014" per SITE.md).
     date_format: DateFormat = "M j, Y"
+    # Tags on article pages: a visible rel="tag" list, only post_class's tag-{slug} classes
+    # (Divi 2.7's single.php prints no list: SITE.md "Tags", MED), or per post.
+    tag_list: TagList = "mixed"
+    # "drifted": a theme update the parser does not know (the meta line is a div.entry-meta
+    # of plain spans, post_class's term classes gone): only for the quality monitor's tests,
+    # never drawn by ``random``; its truth is what the old layout would have shown.
+    layout: ArticleLayout = "divi"
     category_page_size: int = 6  # SITE.md: 6 entries a page on category listings
     archive_page_size: int = 5  # SITE.md: 5 on tag, author, date and search listings
     sitemap_page_size: int = 50  # URLs per post sitemap file (small, so several files exist)
@@ -85,6 +94,7 @@ class Profile:
             menu_depth=choice([1, 2]),
             nested_categories=choice([2, 3]),
             date_format=choice(["M j, Y", "F j, Y"]),
+            tag_list=choice(["visible", "classes", "mixed"]),
         )
         return replace(drawn, name="random:" + drawn.describe_short())
 

@@ -124,7 +124,7 @@ class Site:
 
     def truth(self) -> list[dict[str, Any]]:
         """Expected records, one per article, oldest first, URLs site-relative."""
-        return [article_truth(article) for article in self.articles]
+        return [article_truth(article, seo=self.profile.seo) for article in self.articles]
 
     def listing_reachable_urls(self) -> list[str]:
         """Article paths linked from some category listing page (all of them, by design)."""

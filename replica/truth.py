@@ -38,6 +38,7 @@ TRUTH_KEYS = (
     "published",
     "section",
     "categories",
+    "category_slugs",
     "tags",
     "dateline",
     "text",
@@ -53,9 +54,13 @@ def people_in_byline(byline: str) -> list[str]:
     return [name for name in names if name and name.casefold() not in HOUSE_AND_WIRE]
 
 
-def article_truth(article: Article) -> dict[str, Any]:
-    """The expected record of one article, URLs site-relative."""
-    text = "\n\n".join(filter(None, (clean(p.text) for p in article.paragraphs)))
+def article_truth(article: Article, *, seo: str = "none") -> dict[str, Any]:
+    """The expected record of one article, URLs site-relative; ``seo`` is the profile's (a
+    Yoast head names every tag)."""
+    named = article.flags.tag_list or seo == "yoast"
+    text = "\n\n".join(
+        filter(None, (clean(p.text) for p in article.paragraphs if not p.pull_quote))
+    )
     byline = clean(article.byline)
     categories = list(dict.fromkeys(clean(c.name) for c in article.categories))
     dateline = article.dateline
@@ -68,7 +73,8 @@ def article_truth(article: Article) -> dict[str, Any]:
         "published": article.published.date().isoformat(),
         "section": categories[0] if categories else None,
         "categories": categories,
-        "tags": list(dict.fromkeys(clean(tag.name) for tag in article.tags)),
+        "category_slugs": list(dict.fromkeys(c.slug for c in article.categories)),
+        "tags": _tags(article, named),
         "dateline": None
         if dateline is None
         else {"place": clean(dateline.place), "source": dateline.source},
@@ -79,14 +85,22 @@ def article_truth(article: Article) -> dict[str, Any]:
     }
 
 
+def _tags(article: Article, named: bool) -> list[dict[str, Any]]:
+    """Every tag's slug (the classes); its name where the page shows one: the visible list or
+    a Yoast head (extraction-rules.md, "tags")."""
+    slugs = dict.fromkeys(tag.slug for tag in article.tags)
+    names = {tag.slug: clean(tag.name) for tag in article.tags}
+    return [{"slug": slug, "name": names[slug] if named else None} for slug in slugs]
+
+
 def _images(article: Article) -> list[dict[str, Any]]:
     """Featured first, then body images; metadata attaches to the first; duplicates merge."""
     found: list[dict[str, Any]] = []
     if article.featured is not None:
-        found.append({"url": article.featured.src, "caption": None, "media_id": None})
+        found.append(_image(article.featured.src, None))
     for image in article.body_images:
         caption = clean(image.caption) if image.caption else None
-        found.append({"url": image.src, "caption": caption or None, "media_id": None})
+        found.append(_image(image.src, caption or None))
     if article.media is not None and found:
         found[0]["caption"] = clean(article.media.caption) or None
         found[0]["media_id"] = article.media.media_id
@@ -96,6 +110,11 @@ def _images(article: Article) -> list[dict[str, Any]]:
         for key in ("caption", "media_id"):
             first[key] = first[key] if first[key] is not None else record[key]
     return list(merged.values())
+
+
+def _image(url: str, caption: str | None) -> dict[str, Any]:
+    # A parser never knows the image's capture (page requisites fill it in): None.
+    return {"url": url, "caption": caption, "media_id": None, "capture": None}
 
 
 def absolutize(record: dict[str, Any], base_url: str) -> dict[str, Any]:

@@ -7,6 +7,7 @@ tuned on.
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import urllib.request
@@ -18,19 +19,21 @@ from urllib.parse import urlsplit
 import pytest
 from protego import Protego
 
+from archiver.items import SCHEMA_VERSION
 from archiver.jsonl import iter_records
+from archiver.layout import OutputLayout
+from archiver.parsers import extract
 from archiver.reparse import reparse
-from replica import Profile, ReplicaServer, absolutize, build_site
+from archiver.schema import validate_record
+from replica import TRUTH_KEYS, Profile, ReplicaServer, absolutize, build_site
 from tests.archive_checks import check_pointer, check_warcs, read_jsonl
 from tests.crawling import CrawlResult, path_of, request_counts, run_crawl
+from tests.test_schema import as_version_1
 
 pytestmark = pytest.mark.e2e
 
 UNSEEN_SEEDS = [1013, 2027, 3041]
-FIELDS = [
-    "url", "post_id", "title", "byline", "authors", "published", "section", "categories",
-    "tags", "dateline", "text", "images", "word_count", "language",
-]  # fmt: skip
+FIELDS = list(TRUTH_KEYS)
 
 
 def _site(seed: int) -> Any:
@@ -70,6 +73,14 @@ def crawled(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
 def test_crawl_exits_cleanly(crawled: Crawled) -> None:
     assert crawled.result.returncode == 0, crawled.result.log[-3000:]
     assert "Traceback" not in crawled.result.log, crawled.result.log[-3000:]
+
+
+def test_the_quality_monitor_judges_the_run_and_stays_quiet(crawled: Crawled) -> None:
+    report = json.loads(max(OutputLayout(crawled.output).reports.glob("*.json")).read_text())
+    quality = report["quality"]
+    assert quality["judged"] and quality["records"] >= 50
+    assert quality["below"] == [], quality
+    assert quality["fill_rates"]["tags"] > 0.5 and quality["fill_rates"]["byline"] == 1.0
 
 
 def test_every_reachable_article_has_exactly_one_record(crawled: Crawled) -> None:
@@ -140,6 +151,34 @@ def test_reparse_from_the_warcs_reproduces_the_records(crawled: Crawled, tmp_pat
         for name in expected:
             assert got[name] == expected[name], (expected["url"], name)
         assert set(got) == set(expected)
+
+
+def test_reparse_regenerates_version_1_data_as_version_2(
+    crawled: Crawled, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/schema.md's migration: the WARCs are the evidence; ``archiver reparse`` writes
+    version-2 records from them with the very parser the crawl runs."""
+    old = [as_version_1(record) for record in read_jsonl(crawled.output)]
+    assert all(record["schema_version"] == 1 for record in old)
+    for record in old:
+        validate_record(record)  # v1 data stays readable
+    calls: list[str] = []
+    parse = extract.parse_article
+
+    def counted(html: str, url: str) -> Any:
+        calls.append(url)
+        return parse(html, url)
+
+    monkeypatch.setattr(extract, "parse_article", counted)
+    report = reparse(crawled.output, tmp_path, workers=0)
+    new = {record["url"]: record for record in iter_records(tmp_path)}
+    assert len(calls) == report.records == len(old) == len(new)
+    for record in old:
+        regenerated = new[record["url"]]
+        assert regenerated["schema_version"] == SCHEMA_VERSION == 2
+        validate_record(regenerated)
+        assert as_version_1(regenerated) == record  # nothing else changed
+        assert all(image["capture"] is None for image in regenerated["images"])
 
 
 def test_a_second_run_fetches_no_article_again(crawled: Crawled) -> None:

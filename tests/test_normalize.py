@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from archiver.items import Dateline
+from archiver.parsers.datelines import split_dateline
 from archiver.parsers.normalize import (
     authors_from_byline,
     caption_label_of,
@@ -12,7 +13,6 @@ from archiver.parsers.normalize import (
     clean_or_none,
     media_id_of,
     parse_date,
-    split_dateline,
     strip_enclosing_shortcodes,
     strip_image_metadata,
     strip_shortcodes,

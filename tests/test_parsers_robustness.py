@@ -11,7 +11,8 @@ from collections.abc import Callable
 import pytest
 
 from archiver.parsers import LayoutError, ParseError, category_links, parse_article, parse_listing
-from archiver.parsers.normalize import split_dateline, strip_enclosing_shortcodes, strip_shortcodes
+from archiver.parsers.datelines import split_dateline
+from archiver.parsers.normalize import strip_enclosing_shortcodes, strip_shortcodes
 from tests.fixtures.catalog import fixtures
 
 URL = "https://eng-archive.aawsat.com/theaawsat/news-middle-east/x"

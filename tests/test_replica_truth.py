@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup, NavigableString, Tag
 
+from archiver.parsers.gazetteer import is_place
 from replica import Profile, Router, absolutize, build_site
 from replica.truth import TRUTH_KEYS, people_in_byline
 
@@ -35,18 +36,12 @@ _SHORTCODE = re.compile(r"\[/?([A-Za-z][\w-]*)((?:\s[^\]]*)?)\]")
 _WORD = r"[A-Z](?:[\w'.]|-(?=\w))*"
 _PLACE = rf"{_WORD}(?: {_WORD}){{0,3}}"
 _KNOWN = "Asharq Al-Awsat|Asharq Al Awsat|Reuters|AP|AFP|DPA|Xinhua|KUNA|SPA|WAM|MENA"
-_SOURCE = rf"(?:{_KNOWN}|Associated Press|Agence France-Presse|{_WORD}(?: {_WORD}){{0,3}})"
+_SOURCE = rf"(?:{_KNOWN}|Associated Press|Agence France-Presse)"
+_PLACES = rf"{_PLACE}(?:(?: and |, |/){_PLACE}){{0,4}}"
 _DASH = r"\s*[-–—]\s*"
-_WITH_SOURCE = re.compile(rf"^(?P<place>{_PLACE}), (?P<source>{_SOURCE}){_DASH}")
-_PAREN = re.compile(
-    rf"^(?P<place>{_PLACE}(?:, {_WORD}(?: {_WORD}){{0,2}})?) \((?P<source>{_SOURCE})\){_DASH}"
-)
-_BARE = re.compile(rf"^(?P<place>{_PLACE})\s*[-–—](?P<space>\s*)")
-_PARTICLES = {
-    "al", "el", "abu", "bin", "ibn", "pro", "anti", "non", "ex", "co", "post", "pre", "self",
-    "mid", "cross", "half", "well", "long", "short", "high", "low", "semi", "multi", "inter",
-    "intra", "counter", "over", "under", "sub", "super", "neo", "pan",
-}  # fmt: skip
+_WITH_SOURCE = re.compile(rf"^(?P<place>{_PLACES}), (?P<source>{_SOURCE}){_DASH}")
+_PAREN = re.compile(rf"^(?P<place>{_PLACES}) \((?P<source>{_SOURCE})\){_DASH}")
+_BARE = re.compile(rf"^(?P<place>{_PLACE})\s*(?P<dash>[-–—])(?P<space>\s*)")
 
 
 def clean(value: str) -> str:
@@ -98,6 +93,26 @@ def _strip_shortcodes(paragraph: str) -> str:
     return clean(_SHORTCODE.sub(replace, paragraph))
 
 
+def _without_pull_quotes(paras: list[str]) -> list[str]:
+    """extraction-rules.md, "pull quotes": an [inset_left] span (closed, or to the end of its
+    paragraph, or the next paragraph after a lone opening tag) repeating the body is dropped."""
+    out, quotes, index = [], [], 0
+    while index < len(paras):
+        match = re.fullmatch(r"\[(inset_left|inset_right)\](.*?)(?:\[/\1\])?", paras[index])
+        if match and not match.group(2) and index + 1 < len(paras):
+            quotes.append(paras[index + 1])
+            index += 2
+            continue
+        if match:
+            quotes.append(match.group(2))
+        else:
+            out.append(paras[index])
+        index += 1
+    body = " ".join(out)
+    assert all(clean(q) in body for q in quotes)  # the replica's pull quotes all repeat
+    return out
+
+
 def _metadata(paras: list[str]) -> tuple[int, str | None, str | None]:
     """(paragraphs to skip, media_id, caption) for the image metadata block."""
     match = re.fullmatch(r"Media ID: ?(\d+)", paras[0]) if paras else None
@@ -120,17 +135,23 @@ def dateline(paragraph: str) -> tuple[dict[str, Any] | None, str]:
         if match:
             return match.groupdict(), paragraph[match.end() :]
     match = _BARE.match(paragraph)
-    if match:
+    if match and is_place(match.group("place")):
         place, rest = match.group("place"), paragraph[match.end() :]
-        single = " " not in place and len(place) >= 3 and place.lower() not in _PARTICLES
-        if match.group("space") or (single and rest[:1].isupper()):
+        first_sentence = re.split(r"[.!?](?:\s|$)", rest, maxsplit=1)[0]
+        aside = f" {match.group('dash')} " in f"{first_sentence} "
+        next_word = re.match(r"[A-Z][\w'’.]*", rest)
+        tight = next_word is not None and not is_place(next_word.group(0))
+        if (match.group("space") and not aside) or (not match.group("space") and tight):
             return {"place": place, "source": None}, rest
     return None, paragraph
 
 
 def _images(article: Tag, content: Tag, media: tuple[str | None, str | None]) -> list[dict]:
     meta = article.select_one("div.et_post_meta_wrapper")
-    found = [{"url": img["src"], "caption": None, "media_id": None} for img in meta("img")]
+    found = [
+        {"url": img["src"], "caption": None, "media_id": None, "capture": None}
+        for img in meta("img")
+    ]
     skip = content.select("div.sharedaddy, #jp-relatedposts")
     for img in content("img"):
         if any(img in block.descendants for block in skip):
@@ -138,7 +159,7 @@ def _images(article: Tag, content: Tag, media: tuple[str | None, str | None]) ->
         box = img.find_parent(class_="wp-caption")
         caption = clean(box.select_one(".wp-caption-text").get_text()) if box else None
         found.append({"url": img.get("src") or img["data-src"], "caption": caption or None})
-        found[-1]["media_id"] = None
+        found[-1].update(media_id=None, capture=None)
     if media[0] and found:
         found[0]["caption"], found[0]["media_id"] = media[1], media[0]
     merged: dict[str, dict] = {}
@@ -162,17 +183,23 @@ def extract(html: str, url: str) -> dict[str, Any]:
         raw_date, "%b %d, %Y" if len(raw_date.split()[0]) == 3 else "%B %d, %Y"
     )
     skip_tags = article.select("div.sharedaddy, #jp-relatedposts, #comment-wrap")
-    tags = [
-        clean(a.get_text())
-        for a in article.find_all("a", rel=True)
+    links = [
+        a for a in article.find_all("a", rel=True)
         if "tag" in a["rel"] and "category" not in a["rel"]
         and not any(a in block.descendants for block in skip_tags)
     ]  # fmt: skip
+    classes = article.get("class") or []
+    tag_slugs = [name.removeprefix("tag-") for name in classes if name.startswith("tag-")]
+    names = {a["href"].rstrip("/").rsplit("/", 1)[1]: clean(a.get_text()) for a in links}
+    head = [clean(m["content"]) for m in soup.select('meta[property="article:tag"]')]
+    if len(head) == len(tag_slugs):
+        names = {**dict(zip(tag_slugs, head, strict=True)), **names}
     images_at = _images(article, content, (None, None))  # before content is pruned
     for node in content.select(_NOT_TEXT):
         node.replace_with(soup.new_tag("div"))
     inner = content.select("div.et_pb_text_inner") or [content]
-    paras = [_strip_shortcodes(p) for box in inner for p in paragraphs(box)]
+    paras = _without_pull_quotes([p for box in inner for p in paragraphs(box)])
+    paras = [_strip_shortcodes(p) for p in paras]
     paras = [p for p in paras if p]
     skip, media_id, caption = _metadata(paras)
     paras = paras[skip:]
@@ -190,7 +217,10 @@ def extract(html: str, url: str) -> dict[str, Any]:
         "published": published.date().isoformat(),
         "section": categories[0] if categories else None,
         "categories": categories,
-        "tags": list(dict.fromkeys(tags)),
+        "category_slugs": [
+            name.removeprefix("category-") for name in classes if name.startswith("category-")
+        ],
+        "tags": [{"slug": slug, "name": names.get(slug)} for slug in tag_slugs],
         "dateline": found_dateline,
         "text": text,
         "images": images,

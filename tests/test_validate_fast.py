@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from archiver.items import ArticleRecord
+from archiver.items import RECORD_FIELDS, ArticleRecord
 from archiver.parsers import parse_article
 from archiver.schema import RecordInvalid, _validator, fast_accepts, validate_record
 from tests.test_schema import ARTICLES, CAPTURE, record_of
@@ -104,6 +104,10 @@ VALUES: list[Any] = [
     [{"url": "https://a/b.jpg", "caption": None, "media_id": None}],
     [{"url": "https://a/b.jpg", "caption": " ", "media_id": None}],
     [{"url": "a/b.jpg", "caption": None, "media_id": None}],
+    {"slug": "syria", "name": None},
+    {"slug": "syria", "name": " "},
+    [{"slug": "syria", "name": "Syria"}, {"slug": "syria", "name": "Syria"}],
+    ["opinion", "opinion"],
     DELETE,
 ]
 
@@ -113,11 +117,25 @@ def good() -> dict[str, Any]:
     record = record_of(next(f for f in ARTICLES if f.name.startswith("seed-")))
     # Every nested place the schema describes, filled, so each can be mutated.
     record["dateline"] = {"place": GOOD_TEXT, "source": "Asharq Al-Awsat"}
-    record["images"] = [{"url": "https://a/b.jpg", "caption": "A caption", "media_id": "12"}]
+    record["images"] = [
+        {
+            "url": "https://a/b.jpg",
+            "caption": "A caption",
+            "media_id": "12",
+            "capture": {
+                "filename": record["warc"]["filename"],
+                "offset": 10,
+                "length": 20,
+                "record_id": record["warc"]["record_id"],
+                "payload_digest": record["payload_digest"],
+            },
+        }
+    ]
     record["authors"] = ["Nadia Ahmed"]
     record["categories"] = [record["section"] or "Middle East"]
     record["section"] = record["categories"][0]
-    record["tags"] = ["Syria", "Lebanon"]
+    record["tags"] = [{"slug": "syria", "name": "Syria"}, {"slug": "lebanon", "name": None}]
+    record["category_slugs"] = ["news-middle-east"]
     assert fast_accepts(record) and _validator().is_valid(record)
     return record
 
@@ -211,5 +229,5 @@ def test_to_dict_is_asdict_with_lists() -> None:
         plain = record.to_dict()
         expected = dataclasses.asdict(record)
         assert plain == expected
-        assert list(plain) == list(expected)
+        assert list(plain) == list(RECORD_FIELDS)
         assert json.loads(json.dumps(plain)) == plain  # JSON values only: no tuple survives

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+QUALITY_STATS_KEY = "archiver/quality"  # the quality monitor's summary of the run
 PAGES_PREFIX = "archiver/pages/"  # stats: responses received, by page kind
 # The report's "scope" counts: what the crawl declined to fetch, and the stats key of each.
 SCOPE_KEYS = {
@@ -104,6 +105,7 @@ class RunReportExtension:
             "failed": [asdict(f) for f in state.failures(run_id=state.run_id)],
             "scope": {name: stats.get(key, 0) for name, key in SCOPE_KEYS.items()},
             "limits": self.limits(stats),
+            "quality": stats.get(QUALITY_STATS_KEY),  # archiver.extensions.quality; None: off
         }
 
     def limits(self, stats: dict[str, Any]) -> dict[str, Any]:

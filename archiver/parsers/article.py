@@ -14,11 +14,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cached_property
+from urllib.parse import urlsplit
 
-from archiver.items import ArticleContent, Dateline, Image
-from archiver.parsers import jsonld, postmeta
+from archiver.items import CONTENT_FIELDS, ArticleContent, Dateline, Image, Tag
+from archiver.parsers import jsonld, postmeta, terms
 from archiver.parsers.body import Body, assemble, is_aside, paragraphs
-from archiver.parsers.dom import Element, flat_text, has_class, load, texts, xpath
+from archiver.parsers.dom import Element, flat_text, has_class, load, xpath
 from archiver.parsers.errors import LayoutError
 from archiver.parsers.guards import check_article_closed, check_complete
 from archiver.parsers.images import body_images, featured_images, with_metadata
@@ -36,6 +37,8 @@ _TITLE = xpath("/html/head/title")
 _BODY_CLASS = xpath("/html/body/@class")
 _POST_META = xpath(f".//p[{has_class('post-meta')}]")
 _REL_LINKS = xpath(".//a[@rel]")
+_CATEGORY_LINKS = xpath(".//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')]")
+_CATEGORY_PATH = re.compile(r"/category/(?:[^/?#]+/)*([^/?#]+)/?$")
 _ENTRY_DATE = xpath(f".//time[{has_class('entry-date')}]/@datetime")
 _POST_ID = re.compile(r"post-(\d+)")
 _BODY_POST_ID = re.compile(r"(?:^|\s)postid-(\d+)(?:\s|$)")
@@ -128,6 +131,10 @@ class DiviArticleParser:
             return title
 
         def byline(self) -> str | None:
+            return self._byline
+
+        @cached_property
+        def _byline(self) -> str | None:  # authors() reads it too
             return postmeta.byline(self.meta)
 
         def authors(self) -> list[str]:
@@ -141,15 +148,34 @@ class DiviArticleParser:
             return next(filter(None, map(parse_date, self.date_candidates())), None)
 
         def categories(self) -> list[str]:
+            return list(self._categories)
+
+        @cached_property
+        def _categories(self) -> list[str]:  # section() reads it too
             return postmeta.categories(self.meta)
 
         def section(self) -> str | None:
             return next(iter(self.categories()), None)
 
-        def tags(self) -> list[str]:
+        def category_slugs(self) -> list[str]:
+            """The ``category-{slug}`` classes, in the meta line's order where its links name
+            them (so ``categories[i]`` names ``category_slugs[i]``); without classes, the
+            links' slugs."""
+            shown = unique(list(filter(None, map(_category_slug, self._category_links))))
+            classes = terms.class_slugs(self.page.article, "category-")
+            if not classes:
+                return shown
+            listed = [slug for slug in shown if slug in classes]
+            return listed + [slug for slug in classes if slug not in listed]
+
+        @property
+        def _category_links(self) -> list[Element]:
+            return [] if self.meta is None else list(_CATEGORY_LINKS(self.meta))
+
+        def tags(self) -> list[Tag]:
             links = (a for a in _REL_LINKS(self.page.article) if _is_tag_link(a))
-            kept = [a for a in links if not _in_aside(a, self.page.article)]
-            return unique(texts(kept))
+            visible = [a for a in links if not _in_aside(a, self.page.article)]
+            return terms.tags(self.page.article, self.page.root, visible)
 
         # -- the body ---------------------------------------------------------------------
 
@@ -180,24 +206,18 @@ class DiviArticleParser:
             found += body_images(page.content, page.url)
             return with_metadata(found, self.body.media_id, self.body.caption)
 
+        def word_count(self) -> int:
+            return len(self.text().split())
+
+        def language(self) -> str:
+            return "en"
+
+        def parser(self) -> str:
+            return self.name()
+
         def content(self) -> ArticleContent:
-            text = self.text()
-            return ArticleContent(
-                post_id=self.post_id(),
-                title=self.title(),
-                byline=self.byline(),
-                authors=self.authors(),
-                published=self.published(),
-                section=self.section(),
-                categories=self.categories(),
-                tags=self.tags(),
-                dateline=self.dateline(),
-                text=text,
-                images=self.images(),
-                word_count=len(text.split()),
-                language="en",
-                parser=self.name(),
-            )
+            """The record's content fields, each from the method named after it."""
+            return ArticleContent(**{name: getattr(self, name)() for name in CONTENT_FIELDS})
 
     class V1_1(V1):
         """V1 plus Divi builder bodies, the Post Title module and SEO dates (SITE.md, LOW)."""
@@ -242,6 +262,11 @@ PARSER_VERSIONS: tuple[str, ...] = tuple(v.name() for v in reversed(DiviArticleP
 def _is_tag_link(link: Element) -> bool:
     rel = (link.get("rel") or "").split()
     return "tag" in rel and "category" not in rel
+
+
+def _category_slug(link: Element) -> str | None:
+    match = _CATEGORY_PATH.search(urlsplit(link.get("href") or "").path)
+    return match[1].lower() if match else None
 
 
 def _in_aside(element: Element, stop: Element) -> bool:

@@ -11,15 +11,16 @@ from dataclasses import dataclass
 from lxml import etree
 
 from archiver.items import Dateline
+from archiver.parsers.datelines import split_dateline
 from archiver.parsers.dom import BLOCK_TAGS, NEVER_TEXT_TAGS, Element
 from archiver.parsers.normalize import (
     clean,
-    split_dateline,
     strip_enclosing_shortcodes,
     strip_image_metadata,
     strip_shortcodes,
     words,
 )
+from archiver.parsers.pullquotes import drop_pull_quotes
 
 # Blocks in or around div.entry-content that are not the article (SITE.md "Article pages"):
 # Jetpack share buttons ("Share this:") and related posts, page links, comments (Divi puts
@@ -116,7 +117,8 @@ class Body:
 
 
 def assemble(found: list[str]) -> Body:
-    """Shortcodes, then image metadata, then the dateline off the paragraphs; join them."""
+    """Pull quotes, shortcodes, image metadata, then the dateline off the paragraphs; join."""
+    found = drop_pull_quotes(found)
     texts = [p for p in map(strip_shortcodes, strip_enclosing_shortcodes(found)) if p]
     media_id, caption, texts = strip_image_metadata(texts)
     dateline = None

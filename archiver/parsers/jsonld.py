@@ -47,3 +47,29 @@ def _values(data: Any, key: str) -> Iterator[str]:
             queue.extend(v for v in node.values() if isinstance(v, dict | list))
         elif isinstance(node, list):
             queue.extend(v for v in node if isinstance(v, dict | list))
+
+
+def keywords(root: Element) -> list[str]:
+    """The first ``keywords`` of the page's JSON-LD (Yoast's tag names): a list of strings,
+    or one string of comma-separated names; cleaned, duplicates removed."""
+    for script in scripts(root):
+        data = _load(script.text or "")
+        for value in [] if data is None else _any_values(data, "keywords"):
+            names = value.split(",") if isinstance(value, str) else value
+            found = [" ".join(n.split()) for n in names if isinstance(n, str)]
+            if found := list(dict.fromkeys(n for n in found if n)):
+                return found
+    return []
+
+
+def _any_values(data: Any, key: str) -> Iterator[Any]:
+    """Every value (string or list) of ``key``, breadth first, bounded like ``_values``."""
+    queue, seen = deque([data]), 0
+    while queue and seen < _MAX_NODES:
+        node, seen = queue.popleft(), seen + 1
+        if isinstance(node, dict):
+            if isinstance(value := node.get(key), str | list):
+                yield value
+            queue.extend(v for v in node.values() if isinstance(v, dict | list))
+        elif isinstance(node, list):
+            queue.extend(v for v in node if isinstance(v, dict | list))

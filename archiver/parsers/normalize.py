@@ -9,8 +9,6 @@ import datetime as dt
 import re
 import unicodedata
 
-from archiver.items import Dateline
-
 # ---------------------------------------------------------------------------------------------
 # clean
 
@@ -229,65 +227,3 @@ def strip_image_metadata(
     while caption is not None and rest and rest[0] == caption:
         rest = rest[1:]
     return media_id, caption, rest
-
-
-# ---------------------------------------------------------------------------------------------
-# datelines (SITE.md "Dateline conventions by era")
-
-_UPPER = "A-ZÀ-ÖØ-Þ"
-_WORD = rf"[{_UPPER}][\w'’.]*(?:-[\w'’.]+)*"  # capitalised; internal - ' ’ . allowed
-_PLACE = rf"{_WORD}(?: {_WORD}){{0,3}}"
-_COUNTRY = rf"{_WORD}(?: {_WORD}){{0,2}}"
-KNOWN_SOURCES = (
-    "Asharq Al-Awsat English",
-    "Asharq Al-Awsat",
-    "Asharq Al Awsat",
-    "Asharq Alawsat",
-    "Associated Press",
-    "Agence France-Presse",
-    "Reuters",
-    "AP",
-    "AFP",
-    "DPA",
-    "Xinhua",
-    "KUNA",
-    "SPA",
-    "WAM",
-    "MENA",
-)
-_SOURCE = (
-    "(?i:" + "|".join(re.escape(s) for s in KNOWN_SOURCES) + rf")(?!\w)|{_WORD}(?: {_WORD}){{0,3}}"
-)
-_DASH = r"\s*[-–—]"
-_WITH_SOURCE = (
-    # "RAS LANUF, Libya (Reuters) – "
-    re.compile(rf"(?P<place>{_PLACE}(?:, {_COUNTRY})?) \((?P<source>{_SOURCE})\){_DASH}\s*"),
-    # "Beirut, Asharq Al-Awsat – ", "London, Asharq Al-Awsat—", "Ankara, AP—"
-    re.compile(rf"(?P<place>{_PLACE}), (?P<source>{_SOURCE}){_DASH}\s*"),
-)
-# 2016-17, no outlet: "Khobar- " (a space after the dash) or "Cairo-It is" (one word, then an
-# upper-case letter straight after the dash).
-_PLACE_SPACED = re.compile(rf"(?P<place>{_PLACE}){_DASH}(?:\s+|$)")
-_PLACE_TIGHT = re.compile(rf"(?P<place>[{_UPPER}][\w'’.]*){_DASH}(?=[{_UPPER}])")
-# A lead such as "Al-Qaeda ..." or "Pro-government ..." is a word, not a dateline.
-PARTICLES = words(
-    "al el abu bin ibn pro anti non ex co post pre self mid cross half well long short high "
-    "low semi multi inter intra counter over under sub super neo pan"
-)
-
-
-def split_dateline(paragraph: str) -> tuple[Dateline | None, str]:
-    """``(dateline, rest)`` from a body's first paragraph; ``(None, paragraph)`` if none."""
-    for pattern in _WITH_SOURCE:
-        if match := pattern.match(paragraph):
-            place, source = clean(match["place"]), clean(match["source"])
-            return Dateline(place=place, source=source), paragraph[match.end() :]
-    match = _PLACE_SPACED.match(paragraph) or _PLACE_TIGHT.match(paragraph)
-    if match and (match.re is _PLACE_SPACED or _is_place_word(match["place"])):
-        return Dateline(place=clean(match["place"]), source=None), paragraph[match.end() :]
-    return None, paragraph
-
-
-def _is_place_word(word: str) -> bool:
-    letters = sum(char.isalpha() for char in word)
-    return letters >= 3 and word.casefold() not in PARTICLES

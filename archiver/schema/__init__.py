@@ -1,4 +1,5 @@
-"""The JSON Schema of the written record (``article-v1.json``) and its validator.
+"""The JSON Schemas of the written record (``article-v2.json``; ``article-v1.json`` for
+reading old data) and the validator.
 
 ``validate_record`` is on the pipeline's hot path (every record of the crawl and of a
 re-parse), so it runs in two tiers. A validator compiled to Python code by fastjsonschema
@@ -31,31 +32,41 @@ from typing import Any
 import fastjsonschema
 from jsonschema import Draft202012Validator
 
-SCHEMA_FILE = "article-v1.json"
+from archiver.items import SCHEMA_VERSION
+
+SCHEMA_FILES = {1: "article-v1.json", 2: "article-v2.json"}  # docs/schema.md: what changed
+SCHEMA_FILE = SCHEMA_FILES[SCHEMA_VERSION]  # what the crawl and the re-parse write
 
 
 class RecordInvalid(ValueError):
-    """A record does not match schema v1; the message lists every problem with its path."""
+    """A record does not match its schema; the message lists every problem with its path."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], schema_file: str = SCHEMA_FILE) -> None:
         self.problems = problems
         super().__init__(
-            f"record does not match {SCHEMA_FILE} ({len(problems)} problem(s)): "
+            f"record does not match {schema_file} ({len(problems)} problem(s)): "
             + "; ".join(problems)
         )
 
 
 @cache
-def load_schema() -> dict[str, Any]:
-    """The record's JSON Schema (draft 2020-12) as data."""
-    text = resources.files(__package__).joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+def load_schema(version: int = SCHEMA_VERSION) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of records of ``version``, as data."""
+    name = SCHEMA_FILES[version]
+    text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 
 
+def _version_of(record: Any) -> int:
+    """The record's own ``schema_version`` when it names a known one, else the current."""
+    version = record.get("schema_version") if isinstance(record, dict) else None
+    return version if type(version) is int and version in SCHEMA_FILES else SCHEMA_VERSION
+
+
 @cache
-def _validator() -> Draft202012Validator:
-    schema = load_schema()
+def _validator(version: int = SCHEMA_VERSION) -> Draft202012Validator:
+    schema = load_schema(version)
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
@@ -71,11 +82,11 @@ def _formats(schema: Any) -> set[str]:
 
 
 @cache
-def _compiled() -> Callable[[Any], Any]:
+def _compiled(version: int = SCHEMA_VERSION) -> Callable[[Any], Any]:
     """The schema compiled by fastjsonschema, its formats checked by jsonschema's checker."""
-    checker = _validator().format_checker
+    checker = _validator(version).format_checker
     assert checker is not None
-    schema = load_schema()
+    schema = load_schema(version)
     formats = {
         name: (lambda value, name=name: checker.conforms(value, name)) for name in _formats(schema)
     }
@@ -85,7 +96,7 @@ def _compiled() -> Callable[[Any], Any]:
 def fast_accepts(record: Any) -> bool:
     """True if the compiled validator accepts the record (then jsonschema does too)."""
     try:
-        _compiled()(record)
+        _compiled(_version_of(record))(record)
     except fastjsonschema.JsonSchemaException:
         return False
     return True
@@ -95,17 +106,20 @@ def schema_problems(record: Any) -> list[str]:
     """Every way the record breaks the JSON Schema, by jsonschema, with its path."""
     return [
         f"{'/'.join(map(str, error.absolute_path)) or '(record)'}: {error.message}"
-        for error in sorted(_validator().iter_errors(record), key=lambda e: e.json_path)
+        for error in sorted(
+            _validator(_version_of(record)).iter_errors(record), key=lambda e: e.json_path
+        )
     ]
 
 
 def validate_record(record: dict[str, Any]) -> None:
-    """Raise RecordInvalid naming each field that breaks schema v1; return None if valid."""
+    """Raise RecordInvalid naming each field that breaks the record's schema (the version
+    its ``schema_version`` names: old data stays readable); return None if valid."""
     problems = [] if fast_accepts(record) else schema_problems(record)
     if not problems:
         problems = _invariant_problems(record)
     if problems:
-        raise RecordInvalid(problems)
+        raise RecordInvalid(problems, SCHEMA_FILES[_version_of(record)])
 
 
 def _invariant_problems(record: dict[str, Any]) -> list[str]:
@@ -118,4 +132,11 @@ def _invariant_problems(record: dict[str, Any]) -> list[str]:
     return problems
 
 
-__all__ = ["SCHEMA_FILE", "RecordInvalid", "fast_accepts", "load_schema", "validate_record"]
+__all__ = [
+    "SCHEMA_FILE",
+    "SCHEMA_FILES",
+    "RecordInvalid",
+    "fast_accepts",
+    "load_schema",
+    "validate_record",
+]
