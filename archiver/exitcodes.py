@@ -8,6 +8,8 @@
 | 3 | interrupted (SIGTERM/SIGINT): files closed, state saved; the next run resumes |
 | 4 | another run holds the output directory's lock; nothing was done |
 | 5 | the output is not writable, or a write failed (e.g. the disk is full) |
+
+A failed page requisite (an image gone 404) is reported and retried but fails no page.
 """
 
 from __future__ import annotations
@@ -50,5 +52,8 @@ def exit_code(crawler: Crawler, finish_reason: str | None) -> int:
         return INTERRUPTED
     # "finished", or a stop asked for by a setting (CLOSESPIDER_*): did every page make it?
     state = get_state(crawler)
-    failed = next(iter(state.failures(run_id=state.run_id)), None)
+    # A page requisite that failed (an image gone 404) is reported and retried, but the
+    # pages themselves were archived.
+    pages = (f for f in state.failures(run_id=state.run_id) if f.kind != "requisite")
+    failed = next(pages, None)
     return PAGES_FAILED if failed is not None else OK

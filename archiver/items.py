@@ -30,6 +30,20 @@ class Image:
     url: str  # absolute URL of the image file
     caption: str | None  # caption text, whitespace collapsed; None when there is none
     media_id: str | None  # "Media ID: N" from imported aawsat.net posts; None when absent
+    # Its 200 response record in warc/ (page requisites, archiver.spiders.requisites); None:
+    # not captured (off-site, requisites off) or the capture failed.
+    capture: ImageCapture | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ImageCapture:
+    """Where an image's 200 response record sits in the WARC output."""
+
+    filename: str  # final file name under warc/
+    offset: int  # byte offset of the record's gzip member in that file
+    length: int  # length in bytes of that gzip member
+    record_id: str  # the record's WARC-Record-ID, "<urn:uuid:...>"
+    payload_digest: str  # "sha1:BASE32", the record's WARC-Payload-Digest
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -88,7 +102,7 @@ class ArticleRecord:
     tags: list[str]  # tag names as displayed
     dateline: Dateline | None  # {"place", "source"} from the lead of the body
     text: str  # the body, paragraphs joined by one blank line
-    images: list[Image]  # {"url", "caption", "media_id"}
+    images: list[Image]  # {"url", "caption", "media_id", "capture"}
     word_count: int  # words in text
     language: str  # "en"
     fetched_at: str  # ISO 8601 UTC time of the capture

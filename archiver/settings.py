@@ -24,6 +24,14 @@ ARCHIVE_FULL_WALK = False  # True: page every listing to its end even when nothi
 ARCHIVE_REPORT_ENABLED = True  # reports/<run id>.json at the end of every run
 ARCHIVE_PROGRESS_INTERVAL = 60.0  # seconds between progress lines; 0: none
 
+# Page requisites (archiver.spiders.requisites): the images, stylesheets, fonts and scripts
+# of every archived page, each captured once per archive. Off: an HTML-only run.
+ARCHIVE_REQUISITES_ENABLED = True
+# Other origins requisites may come from ("https://fonts.gstatic.com", "i0.wp.com": a bare
+# host means http and https on their default ports); pages are never fetched from them.
+ARCHIVE_REQUISITE_HOSTS: list[str] = []
+ARCHIVE_REQUISITE_DEPTH = 5  # stylesheet @import/url() hops followed (wpull's bound)
+
 # --- Politeness: a slow, honest crawler of one public site -----------------------------------
 USER_AGENT = (
     f"archiver/{__version__} (archival crawler for research on the ASHARQ AL-AWSAT English "

@@ -49,6 +49,16 @@ CREATE TABLE IF NOT EXISTS failures (
     run_id TEXT NOT NULL,
     last_seen TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS requisites (
+    url TEXT PRIMARY KEY,          -- as the page wrote it, resolved (query kept)
+    status INTEGER NOT NULL,       -- HTTP status of the final response (200)
+    warc_filename TEXT NOT NULL,   -- its response record in warc/
+    warc_offset INTEGER NOT NULL,
+    warc_length INTEGER NOT NULL,
+    record_id TEXT NOT NULL,
+    payload_digest TEXT NOT NULL,
+    run_id TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS walks (
     listing TEXT PRIMARY KEY,      -- a category listing's first page
     run_id TEXT NOT NULL,
@@ -149,6 +159,50 @@ class CrawlState:
         self._db.execute(
             "INSERT OR REPLACE INTO walks VALUES (?, ?, ?)", (listing, self.run_id, _now())
         )
+
+    # --- page requisites (archiver.spiders.requisites) --------------------------------------
+
+    def requisite_capture(self, url: str) -> dict[str, Any] | None:
+        """The capture pointer of a requisite fetched by any run (the record's
+        ``images[].capture``), or None if it was never captured."""
+        row = self._db.execute(
+            "SELECT warc_filename, warc_offset, warc_length, record_id, payload_digest"
+            " FROM requisites WHERE url = ?",
+            (url,),
+        ).fetchone()
+        if row is None:
+            return None
+        return dict(
+            zip(("filename", "offset", "length", "record_id", "payload_digest"), row, strict=True)
+        )
+
+    def add_requisite(self, url: str, status: int, capture: dict[str, Any]) -> None:
+        """A requisite captured (``capture`` as ``requisite_capture`` gives it): never
+        fetched again; its failure in an earlier run is forgotten."""
+        with self._transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO requisites VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    url,
+                    status,
+                    capture["filename"],
+                    capture["offset"],
+                    capture["length"],
+                    capture["record_id"],
+                    capture["payload_digest"],
+                    self.run_id,
+                ),
+            )
+            self._db.execute("DELETE FROM failures WHERE url = ?", (url,))
+
+    def failed_in_this_run(self, url: str) -> bool:
+        """True if ``url`` failed in this very run (so it is not asked for again until the
+        next run)."""
+        row = self._db.execute("SELECT run_id FROM failures WHERE url = ?", (url,)).fetchone()
+        return row is not None and row[0] == self.run_id
+
+    def requisite_count(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM requisites").fetchone()[0])
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)

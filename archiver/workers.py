@@ -52,6 +52,7 @@ from archiver.decoding import page_text
 from archiver.items import ArticleContent
 from archiver.parsers import LayoutError, Listing, parse_article, parse_listing
 from archiver.parsers.guards import check_complete
+from archiver.parsers.requisites import Requisite, html_requisites
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -90,6 +91,11 @@ def extract_listing(body: bytes, content_type: str | None, url: str) -> Listing:
     return parse_listing(page_text(body, content_type), url)
 
 
+def extract_requisites(body: bytes, content_type: str | None, url: str) -> list[Requisite]:
+    """The URLs an HTML page needs to be seen (LayoutError if it is no HTML)."""
+    return html_requisites(page_text(body, content_type), url)
+
+
 def encode_capture(exchange: Exchange, gzip_level: int) -> ExchangeRecords:
     """An exchange's WARC request and response records, compressed, ready to append."""
     return encode_exchange(exchange, gzip_level=gzip_level)
@@ -100,6 +106,7 @@ JOBS: dict[str, Callable[..., Any]] = {
     "article": extract_article,  # (body, Content-Type, URL)
     "listing": extract_listing,  # (body, Content-Type, URL)
     "capture": encode_capture,  # (exchange, gzip level)
+    "requisites": extract_requisites,  # (body, Content-Type, URL)
 }
 Job = tuple[str, tuple[Any, ...]]  # kind, the job function's arguments
 Outcome = tuple[str, Any]  # ("ok", result), ("layout", message) or ("error", traceback)
@@ -157,6 +164,11 @@ class WorkerPool:
         """``extract_listing`` in a worker; the errors of ``article``."""
         listing: Listing = await self.run(("listing", (body, content_type, url)))
         return listing
+
+    async def requisites(self, body: bytes, content_type: str | None, url: str) -> list[Requisite]:
+        """``extract_requisites`` in a worker; the errors of ``article``."""
+        found: list[Requisite] = await self.run(("requisites", (body, content_type, url)))
+        return found
 
     async def run(self, job: Job) -> Any:
         """The job's result, from a worker if any runs, else computed here."""
