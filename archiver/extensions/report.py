@@ -4,8 +4,9 @@ It says when the run started and ended, why it ended and with which exit code, t
 fetched by kind, the articles it added and skipped, the WARC bytes it wrote, and every page
 that failed in it (with status and reason; the next run retries them); what it declined to
 fetch as out of scope (``scope``) and the listing walks a trap bound stopped (``limits``:
-not failures, so not retried). Written to a temporary file, fsynced and renamed: a report
-is whole or absent.
+not failures, so not retried); the page requisites fetched, failed and refused as off-site
+(``requisites``, by page kind and off-site host). Written to a temporary file, fsynced and
+renamed: a report is whole or absent.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from archiver import config
 from archiver.exitcodes import exit_code
 from archiver.layout import OutputLayout
 from archiver.spiders.archive import KIND_META_KEY
+from archiver.spiders.requisites import report_section as requisites_report
 from archiver.state import get_state
 
 if TYPE_CHECKING:
@@ -105,6 +107,7 @@ class RunReportExtension:
             "failed": [asdict(f) for f in state.failures(run_id=state.run_id)],
             "scope": {name: stats.get(key, 0) for name, key in SCOPE_KEYS.items()},
             "limits": self.limits(stats),
+            "requisites": requisites_report(stats),
         }
 
     def limits(self, stats: dict[str, Any]) -> dict[str, Any]:

@@ -86,6 +86,9 @@ class ArchiveSpider(Spider):
         spider.max_url_length = crawler.settings.getint("URLLENGTH_LIMIT")
         spider.workers = get_workers(crawler)
         spider.requisites = PageRequisites.from_crawler(crawler, spider.site)
+        # Scrapy's OffsiteMiddleware would refuse robots.txt of a requisite host; the scope
+        # middleware still keeps everything but requisites (and robots.txt) off them.
+        spider.allowed_domains += spider.requisites.hostnames()
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
         return spider
 

@@ -25,6 +25,7 @@ import dataclasses
 import logging
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.exceptions import DownloadCancelledError
@@ -61,6 +62,7 @@ class PageRequisites:
         self.enabled = enabled
         self.max_depth = depth
         self.inflight: dict[str, asyncio.Future[dict[str, Any] | None]] = {}
+        self.retrying: set[str] = set()  # failed before: this run's retry request has them
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, site: str) -> PageRequisites:
@@ -75,6 +77,10 @@ class PageRequisites:
             hosts=[str(h).strip() for h in hosts],
             depth=config.getint(settings, "ARCHIVE_REQUISITE_DEPTH"),
         )
+
+    def hostnames(self) -> list[str]:
+        """The host names of the other origins requisites may come from."""
+        return sorted({urlsplit(key).hostname or "" for key in self.scopes} - {""})
 
     @property
     def state(self) -> CrawlState:
@@ -105,7 +111,7 @@ class PageRequisites:
             return known
         if (pending := self.inflight.get(url)) is not None:
             return await asyncio.shield(pending)
-        if self.state.failed_in_this_run(url):
+        if url in self.retrying or self.state.failed_in_this_run(url):
             return None
         future = self.inflight[url] = asyncio.get_running_loop().create_future()
         capture = None
@@ -175,12 +181,14 @@ class PageRequisites:
             return
         for failure in self.state.failures(kinds=(KIND,)):
             if self.in_scope(failure.url, "retried"):
+                self.retrying.add(failure.url)
                 yield self.request(
                     failure.url, "retried", callback=self.parse_retried, errback=self.retry_failed
                 )
 
     async def parse_retried(self, response: Response) -> None:
         first = (response.meta.get("redirect_urls") or [response.url])[0]
+        self.retrying.discard(first)
         await self.received(Requisite(first, "other"), response, "retried", 1)
 
     def retry_failed(self, failure: Failure) -> None:
@@ -189,6 +197,7 @@ class PageRequisites:
         response = getattr(error, "response", None)
         status = response.status if response is not None else None
         first = (request.meta.get("redirect_urls") or [request.url])[0]
+        self.retrying.discard(first)
         self.failed(first, "retried", status, f"HTTP {status}" if status else repr(error))
 
     def _inc(self, key: str, count: int = 1) -> None:
@@ -240,3 +249,27 @@ def _css_text(response: Response) -> str:
     if isinstance(response, TextResponse):
         return response.text
     return response.body.decode("utf-8", "replace")
+
+
+def report_section(stats: dict[str, Any]) -> dict[str, Any]:
+    """The run report's ``requisites``: fetched, bytes, failed and off-site, in all and per
+    page kind; the off-site ones (never fetched) by host."""
+    per_page: dict[str, dict[str, int]] = {}
+    hosts: dict[str, int] = {}
+    for key, value in stats.items():
+        if not key.startswith(STATS):
+            continue
+        first, _, what = key.removeprefix(STATS).partition("/")
+        if first == "offsite_host":
+            hosts[what] = value
+        elif what in _COUNTS:
+            per_page.setdefault(first, dict.fromkeys(_COUNTS, 0))[what] = value
+    totals = {what: sum(kind[what] for kind in per_page.values()) for what in _COUNTS}
+    return {
+        **totals,
+        "by_page_kind": dict(sorted(per_page.items())),
+        "offsite_by_host": dict(sorted(hosts.items())),
+    }
+
+
+_COUNTS = ("fetched", "bytes", "failed", "offsite")
