@@ -57,6 +57,13 @@ CREATE TABLE IF NOT EXISTS requisites (
     warc_length INTEGER NOT NULL,
     record_id TEXT NOT NULL,
     payload_digest TEXT NOT NULL,
+    run_id TEXT NOT NULL,
+    followed INTEGER NOT NULL      -- 0: a stylesheet whose own requisites are not all in yet
+);
+CREATE TABLE IF NOT EXISTS requisite_claims (
+    url TEXT PRIMARY KEY,          -- a requisite being fetched: its capture, if written,
+    warc_filename TEXT NOT NULL,   -- lies after this point of the WARC output
+    warc_offset INTEGER NOT NULL,
     run_id TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS walks (
@@ -176,12 +183,15 @@ class CrawlState:
             zip(("filename", "offset", "length", "record_id", "payload_digest"), row, strict=True)
         )
 
-    def add_requisite(self, url: str, status: int, capture: dict[str, Any]) -> None:
+    def add_requisite(
+        self, url: str, status: int, capture: dict[str, Any], *, followed: bool = True
+    ) -> None:
         """A requisite captured (``capture`` as ``requisite_capture`` gives it): never
-        fetched again; its failure in an earlier run is forgotten."""
+        fetched again; its failure in an earlier run is forgotten. ``followed`` False: a
+        stylesheet whose references are yet to be fetched (``mark_requisite_followed``)."""
         with self._transaction():
             self._db.execute(
-                "INSERT OR REPLACE INTO requisites VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO requisites VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     url,
                     status,
@@ -191,9 +201,38 @@ class CrawlState:
                     capture["record_id"],
                     capture["payload_digest"],
                     self.run_id,
+                    int(followed),
                 ),
             )
             self._db.execute("DELETE FROM failures WHERE url = ?", (url,))
+            self._db.execute("DELETE FROM requisite_claims WHERE url = ?", (url,))
+
+    def requisite_followed(self, url: str) -> bool:
+        row = self._db.execute("SELECT followed FROM requisites WHERE url = ?", (url,)).fetchone()
+        return row is None or bool(row[0])
+
+    def mark_requisite_followed(self, url: str) -> None:
+        self._db.execute("UPDATE requisites SET followed = 1 WHERE url = ?", (url,))
+
+    def claim_requisite(self, url: str, warc_filename: str, warc_offset: int) -> None:
+        """A requisite about to be fetched, and where the WARC output stands: a run killed
+        before ``add_requisite`` or ``release_requisite`` leaves the claim for the next run
+        to look its capture up (``requisite_claims``), so nothing is captured twice."""
+        self._db.execute(
+            "INSERT OR REPLACE INTO requisite_claims VALUES (?, ?, ?, ?)",
+            (url, warc_filename, warc_offset, self.run_id),
+        )
+
+    def release_requisite(self, url: str) -> None:
+        self._db.execute("DELETE FROM requisite_claims WHERE url = ?", (url,))
+
+    def requisite_claims(self) -> list[tuple[str, str, int]]:
+        """(url, WARC file name, offset) of each claim an earlier run left."""
+        rows = self._db.execute(
+            "SELECT url, warc_filename, warc_offset FROM requisite_claims WHERE run_id != ?",
+            (self.run_id,),
+        ).fetchall()
+        return [(str(url), str(name), int(offset)) for url, name, offset in rows]
 
     def failed_in_this_run(self, url: str) -> bool:
         """True if ``url`` failed in this very run (so it is not asked for again until the

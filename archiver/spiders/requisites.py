@@ -33,7 +33,10 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from archiver import config
-from archiver.capture.extension import capture_for
+from archiver.capture.extension import capture_for, get_writer
+from archiver.capture.find import captured_body, find_response
+from archiver.capture.naming import WARC_SUFFIX, open_path
+from archiver.capture.writer import WarcFileWriter
 from archiver.downloadermiddlewares.scope import REQUISITE_META_KEY  # the page kind served
 from archiver.items import ArticleContent, ImageCapture
 from archiver.parsers.requisites import Requisite, css_requisites
@@ -63,6 +66,7 @@ class PageRequisites:
         self.max_depth = depth
         self.inflight: dict[str, asyncio.Future[dict[str, Any] | None]] = {}
         self.retrying: set[str] = set()  # failed before: this run's retry request has them
+        self.claims_resolved = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, site: str) -> PageRequisites:
@@ -91,6 +95,8 @@ class PageRequisites:
         captured, by URL (this run's or an earlier one's)."""
         if not self.enabled:
             return {}
+        if not self.claims_resolved:
+            self.resolve_claims()
         wanted = [r for r in requisites if self.in_scope(r.url, page)]
         captures = await asyncio.gather(*(self.one(r, page, 1) for r in wanted))
         return {r.url: c for r, c in zip(wanted, captures, strict=True) if c is not None}
@@ -107,14 +113,17 @@ class PageRequisites:
     async def one(self, requisite: Requisite, page: str, depth: int) -> dict[str, Any] | None:
         """The capture of one requisite: from the state, from a fetch in flight, or fetched."""
         url = requisite.url
-        if (known := self.state.requisite_capture(url)) is not None:
-            return known
         if (pending := self.inflight.get(url)) is not None:
             return await asyncio.shield(pending)
+        if (known := self.state.requisite_capture(url)) is not None:
+            if not self.state.requisite_followed(url):
+                await self.follow_captured(url, known, page)
+            return known
         if url in self.retrying or self.state.failed_in_this_run(url):
             return None
         future = self.inflight[url] = asyncio.get_running_loop().create_future()
         capture = None
+        self.claim(url)
         try:
             capture = await self.download(requisite, page, depth)
         finally:
@@ -150,24 +159,65 @@ class PageRequisites:
             "record_id": capture.warc.record_id,
             "payload_digest": capture.payload_digest,
         }
-        self.state.add_requisite(requisite.url, response.status, pointer)
         self._inc(f"{STATS}{page}/fetched")
         self._inc(f"{STATS}{page}/bytes", len(response.body))
-        if _is_css(requisite, response) and depth < self.max_depth:
-            children = css_requisites(_css_text(response), response.url)
-            await asyncio.gather(
-                *(
-                    self.one(child, page, depth + 1)
-                    for child in children
-                    if self.in_scope(child.url, page)
-                )
-            )
+        if not _is_css(requisite, response) or depth >= self.max_depth:
+            self.state.add_requisite(requisite.url, response.status, pointer)
+            return pointer
+        # Recorded before its references are in: a run killed meanwhile leaves it marked
+        # unfollowed, and the next run reads it back from the WARC to fetch the rest.
+        self.state.add_requisite(requisite.url, response.status, pointer, followed=False)
+        await self.follow(_css_text(response), response.url, page, depth)
+        self.state.mark_requisite_followed(requisite.url)
         return pointer
+
+    async def follow(self, css: str, url: str, page: str, depth: int) -> None:
+        """Fetch what a stylesheet at ``url`` references (``depth``: its own hops)."""
+        children = [r for r in css_requisites(css, url) if self.in_scope(r.url, page)]
+        await asyncio.gather(*(self.one(child, page, depth + 1) for child in children))
+
+    async def follow_captured(self, url: str, pointer: dict[str, Any], page: str) -> None:
+        """A captured requisite whose references a killed run did not finish: read it back
+        from the WARC and fetch them (a stylesheet), or just mark it followed."""
+        future = self.inflight[url] = asyncio.get_running_loop().create_future()
+        try:
+            writer = get_writer(self.crawler)
+            if writer is not None:
+                content_type, body = captured_body(writer.directory, pointer)
+                if content_type.lower().startswith(CSS_TYPES):
+                    await self.follow(body.decode("utf-8", "replace"), url, page, 1)
+            self.state.mark_requisite_followed(url)
+        finally:
+            del self.inflight[url]
+            future.set_result(pointer)
 
     def failed(self, url: str, page: str, status: int | None, reason: str) -> None:
         self._inc(f"{STATS}{page}/failed")
         logger.warning("Failed to capture requisite %s (of a %s page): %s", url, page, reason)
         self.state.record_failure(url, kind=KIND, status=status, reason=reason)
+        self.state.release_requisite(url)
+
+    # --- exactly once across a kill -------------------------------------------------------
+
+    def claim(self, url: str) -> None:
+        """Note where the WARC output stands before ``url`` is fetched (see ``resolve_claims``)."""
+        writer = get_writer(self.crawler)
+        if writer is not None:
+            self.state.claim_requisite(url, *warc_position(writer))
+
+    def resolve_claims(self) -> None:
+        """Requisites an earlier run was fetching when it was killed: a capture written after
+        the claimed point is recorded as theirs (not fetched again), else the claim goes
+        (fetched again). Runs once, after the WARC repair, before the first requisite."""
+        self.claims_resolved = True
+        writer = get_writer(self.crawler)
+        for url, filename, offset in self.state.requisite_claims():
+            found = find_response(writer.directory, url, filename, offset) if writer else None
+            if found is None:
+                self.state.release_requisite(url)
+            else:
+                self.state.add_requisite(url, 200, found, followed=False)
+                self._inc(f"{STATS}claims_found")
 
     def request(self, url: str, page: str, **kwargs: Any) -> Request:
         meta = {"archiver_kind": KIND, REQUISITE_META_KEY: page}
@@ -182,6 +232,7 @@ class PageRequisites:
         for failure in self.state.failures(kinds=(KIND,)):
             if self.in_scope(failure.url, "retried"):
                 self.retrying.add(failure.url)
+                self.claim(failure.url)
                 yield self.request(
                     failure.url, "retried", callback=self.parse_retried, errback=self.retry_failed
                 )
@@ -230,6 +281,15 @@ def origins(host: str) -> set[str]:
             )
         return {key}
     return {site_key(f"http://{host}/"), site_key(f"https://{host}/")} - {""}
+
+
+def warc_position(writer: WarcFileWriter) -> tuple[str, int]:
+    """(file name, size) of the WARC file being written, or of the last one closed."""
+    if writer.current_name is not None:
+        path = open_path(writer.directory / writer.current_name)
+        return writer.current_name, path.stat().st_size
+    closed = sorted(writer.directory.glob(f"*{WARC_SUFFIX}"))
+    return (closed[-1].name, closed[-1].stat().st_size) if closed else ("", 0)
 
 
 def _reason(exc: Exception) -> str:
