@@ -4,9 +4,9 @@ It says when the run started and ended, why it ended and with which exit code, t
 fetched by kind, the articles it added and skipped, the WARC bytes it wrote, and every page
 that failed in it (with status and reason; the next run retries them); what it declined to
 fetch as out of scope (``scope``) and the listing walks a trap bound stopped (``limits``:
-not failures, so not retried); the page requisites fetched, failed and refused as off-site
-(``requisites``, by page kind and off-site host). Written to a temporary file, fsynced and
-renamed: a report is whole or absent.
+not failures, so not retried); the page requisites fetched, failed (each listed, retried
+next run) and refused as off-site (``requisites``, by page kind and off-site host).
+Written to a temporary file, fsynced and renamed: a report is whole or absent.
 """
 
 from __future__ import annotations
@@ -87,6 +87,7 @@ class RunReportExtension:
     def build(self, reason: str, code: int) -> dict[str, Any]:
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         state = get_state(self.crawler)
+        failures = list(state.failures(run_id=state.run_id))
         pages = {
             k.removeprefix(PAGES_PREFIX): v for k, v in stats.items() if k.startswith(PAGES_PREFIX)
         }
@@ -104,10 +105,13 @@ class RunReportExtension:
                 "duplicate": stats.get("archiver/records/duplicate", 0),
             },
             "warc_bytes_written": stats.get("archiver/warc/bytes", 0),
-            "failed": [asdict(f) for f in state.failures(run_id=state.run_id)],
+            "failed": [asdict(f) for f in failures if f.kind != "requisite"],
             "scope": {name: stats.get(key, 0) for name, key in SCOPE_KEYS.items()},
             "limits": self.limits(stats),
-            "requisites": requisites_report(stats),
+            "requisites": {
+                **requisites_report(stats),
+                "failed_urls": [asdict(f) for f in failures if f.kind == "requisite"],
+            },
         }
 
     def limits(self, stats: dict[str, Any]) -> dict[str, Any]:
