@@ -11,11 +11,18 @@ Once per archive: a requisite captured by any run is in the state (``requisites`
 and never asked for again; one being fetched for another page is awaited, not fetched
 twice. A failed one (404, cut at DOWNLOAD_MAXSIZE, a network error) is logged, counted and
 recorded as a failure of kind ``requisite``, asked for no more this run, and retried by the
-next (``retry_requests``); it never holds back its page's record (``capture`` None).
+next (``retry_requests``, scheduled before the articles); it never holds back its page's
+record (``capture`` None).
+
+Exactly once across ``kill -9``: before each fetch a claim records where the WARC output
+stands; the next run looks for a capture past that point (``archiver.capture.find``) and
+records it instead of fetching again. A stylesheet is marked followed only once its own
+requisites are in; if a kill came first, the next run reads it back from the WARC.
 
 Settings: ``ARCHIVE_REQUISITES_ENABLED``, ``ARCHIVE_REQUISITE_HOSTS``,
 ``ARCHIVE_REQUISITE_DEPTH``. Stats: ``archiver/requisites/<page kind>/fetched``, ``/bytes``,
-``/failed``, ``/offsite``; ``archiver/requisites/offsite_host/<scheme://host:port>``.
+``/failed``, ``/offsite``, ``/robots_forbidden``; ``archiver/requisites/offsite_host/<scheme://
+host:port>``, ``archiver/requisites/claims_found`` (captures a killed run left unrecorded).
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ from archiver.capture.extension import capture_for, get_writer
 from archiver.capture.find import captured_body, find_response
 from archiver.capture.naming import WARC_SUFFIX, open_path
 from archiver.capture.writer import WarcFileWriter
+from archiver.downloadermiddlewares.robots import ForbiddenByRobots
 from archiver.downloadermiddlewares.scope import REQUISITE_META_KEY  # the page kind served
 from archiver.items import ArticleContent, ImageCapture
 from archiver.parsers.requisites import Requisite, css_requisites
@@ -137,7 +145,11 @@ class PageRequisites:
         assert engine is not None
         try:
             response = await engine.download_async(request)
-        except Exception as exc:  # refused (robots.txt, scope), cut at DOWNLOAD_MAXSIZE, network
+        except ForbiddenByRobots:  # the site's choice, not a failure: never retried
+            self._inc(f"{STATS}{page}/robots_forbidden")
+            self.state.release_requisite(requisite.url)
+            return None
+        except Exception as exc:  # refused (scope), cut at DOWNLOAD_MAXSIZE, network
             self.failed(requisite.url, page, None, _reason(exc))
             return None
         return await self.received(requisite, response, page, depth)
