@@ -183,7 +183,7 @@ class RequisiteCaptures:
         try:
             row = self._db.execute(
                 "SELECT warc_filename, warc_offset, warc_length, record_id, payload_digest"
-                " FROM requisites WHERE url = ?",
+                " FROM requisites WHERE url = ? AND status != 0",
                 (url,),
             ).fetchone()
         except sqlite3.OperationalError:  # a state from before page requisites

@@ -51,20 +51,15 @@ CREATE TABLE IF NOT EXISTS failures (
 );
 CREATE TABLE IF NOT EXISTS requisites (
     url TEXT PRIMARY KEY,          -- as the page wrote it, resolved (query kept)
-    status INTEGER NOT NULL,       -- HTTP status of the final response (200)
-    warc_filename TEXT NOT NULL,   -- its response record in warc/
-    warc_offset INTEGER NOT NULL,
+    status INTEGER NOT NULL,       -- HTTP status of the final response (200); 0: a claim, a
+                                   -- fetch begun whose capture, if written, lies after
+    warc_filename TEXT NOT NULL,   -- its response record in warc/ (a claim: the WARC file
+    warc_offset INTEGER NOT NULL,  -- and offset when the fetch began)
     warc_length INTEGER NOT NULL,
     record_id TEXT NOT NULL,
     payload_digest TEXT NOT NULL,
     run_id TEXT NOT NULL,
     followed INTEGER NOT NULL      -- 0: a stylesheet whose own requisites are not all in yet
-);
-CREATE TABLE IF NOT EXISTS requisite_claims (
-    url TEXT PRIMARY KEY,          -- a requisite being fetched: its capture, if written,
-    warc_filename TEXT NOT NULL,   -- lies after this point of the WARC output
-    warc_offset INTEGER NOT NULL,
-    run_id TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS walks (
     listing TEXT PRIMARY KEY,      -- a category listing's first page
@@ -174,7 +169,7 @@ class CrawlState:
         ``images[].capture``), or None if it was never captured."""
         row = self._db.execute(
             "SELECT warc_filename, warc_offset, warc_length, record_id, payload_digest"
-            " FROM requisites WHERE url = ?",
+            " FROM requisites WHERE url = ? AND status != 0",
             (url,),
         ).fetchone()
         if row is None:
@@ -205,7 +200,6 @@ class CrawlState:
                 ),
             )
             self._db.execute("DELETE FROM failures WHERE url = ?", (url,))
-            self._db.execute("DELETE FROM requisite_claims WHERE url = ?", (url,))
 
     def requisite_followed(self, url: str) -> bool:
         row = self._db.execute("SELECT followed FROM requisites WHERE url = ?", (url,)).fetchone()
@@ -219,17 +213,18 @@ class CrawlState:
         before ``add_requisite`` or ``release_requisite`` leaves the claim for the next run
         to look its capture up (``requisite_claims``), so nothing is captured twice."""
         self._db.execute(
-            "INSERT OR REPLACE INTO requisite_claims VALUES (?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO requisites VALUES (?, 0, ?, ?, 0, '', '', ?, 0)",
             (url, warc_filename, warc_offset, self.run_id),
         )
 
     def release_requisite(self, url: str) -> None:
-        self._db.execute("DELETE FROM requisite_claims WHERE url = ?", (url,))
+        self._db.execute("DELETE FROM requisites WHERE url = ? AND status = 0", (url,))
 
     def requisite_claims(self) -> list[tuple[str, str, int]]:
         """(url, WARC file name, offset) of each claim an earlier run left."""
         rows = self._db.execute(
-            "SELECT url, warc_filename, warc_offset FROM requisite_claims WHERE run_id != ?",
+            "SELECT url, warc_filename, warc_offset FROM requisites"
+            " WHERE status = 0 AND run_id != ?",
             (self.run_id,),
         ).fetchall()
         return [(str(url), str(name), int(offset)) for url, name, offset in rows]
@@ -241,7 +236,8 @@ class CrawlState:
         return row is not None and row[0] == self.run_id
 
     def requisite_count(self) -> int:
-        return int(self._db.execute("SELECT count(*) FROM requisites").fetchone()[0])
+        query = "SELECT count(*) FROM requisites WHERE status != 0"
+        return int(self._db.execute(query).fetchone()[0])
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)

@@ -21,6 +21,7 @@ from tests.test_operation import SLOW, interrupt, run, start
 pytestmark = pytest.mark.e2e
 
 MAX_SIZE = {"DOWNLOAD_MAXSIZE": str(1 << 20)}
+SLOW_WITH_REQUISITES = {**SLOW, "ARCHIVE_REQUISITES_ENABLED": "True"}
 
 
 def test_kill_9_mid_crawl_then_resume_captures_each_requisite_once(tmp_path: Path) -> None:
@@ -29,7 +30,7 @@ def test_kill_9_mid_crawl_then_resume_captures_each_requisite_once(tmp_path: Pat
     with ReplicaServer(site) as server:
         killed = 0
         for after in (1.5, 3.0, 4.5):
-            process = start(server.base_url, output, **SLOW, **MAX_SIZE)
+            process = start(server.base_url, output, **SLOW_WITH_REQUISITES, **MAX_SIZE)
             code, log = interrupt(process, after, signal.SIGKILL)
             killed += code == -signal.SIGKILL
             assert "Traceback" not in log, log[-3000:]

@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import sqlite3
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -37,6 +38,7 @@ from urllib.parse import urlsplit
 from scrapy import Request
 from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import Response, TextResponse
+from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
 from archiver import config
@@ -48,6 +50,7 @@ from archiver.downloadermiddlewares.robots import ForbiddenByRobots
 from archiver.downloadermiddlewares.scope import REQUISITE_META_KEY  # the page kind served
 from archiver.items import ArticleContent, ImageCapture
 from archiver.parsers.requisites import Requisite, css_requisites
+from archiver.pipelines import STATE_CLOSE_REASON, STATE_ERRORS_KEY
 from archiver.state import CrawlState, get_state
 from archiver.urls import site_key
 
@@ -75,6 +78,8 @@ class PageRequisites:
         self.inflight: dict[str, asyncio.Future[dict[str, Any] | None]] = {}
         self.retrying: set[str] = set()  # failed before: this run's retry request has them
         self.claims_resolved = False
+        self.stopping = False  # a state write failed: the crawl is being stopped
+        self._closing: Any = None  # keeps the close_spider Deferred alive
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, site: str) -> PageRequisites:
@@ -131,9 +136,11 @@ class PageRequisites:
             return None
         future = self.inflight[url] = asyncio.get_running_loop().create_future()
         capture = None
-        self.claim(url)
-        try:
+        try:  # whatever happens, those awaiting it are answered
+            self.claim(url)
             capture = await self.download(requisite, page, depth)
+        except sqlite3.Error as exc:  # the state database cannot be written (a full disk)
+            self.state_failed(exc)
         finally:
             del self.inflight[url]
             future.set_result(capture)
@@ -208,6 +215,18 @@ class PageRequisites:
         logger.warning("Failed to capture requisite %s (of a %s page): %s", url, page, reason)
         self.state.record_failure(url, kind=KIND, status=status, reason=reason)
         self.state.release_requisite(url)
+
+    def state_failed(self, exc: sqlite3.Error) -> None:
+        """Stop the crawl as the store does when the state cannot commit: a requisite
+        captured but not recorded would be fetched again, and nothing more can be."""
+        self._inc(STATE_ERRORS_KEY)
+        if self.stopping:
+            return
+        self.stopping = True
+        logger.error("Could not write to the state database (%s); stopping the crawl", exc)
+        engine = self.crawler.engine
+        assert engine is not None
+        self._closing = deferred_from_coro(engine.close_spider_async(reason=STATE_CLOSE_REASON))
 
     # --- exactly once across a kill -------------------------------------------------------
 
