@@ -10,12 +10,15 @@
 | 5 | the output is not writable, or a write failed (e.g. the disk is full) |
 | 6 | finished, but a field's fill rate fell below its floor (archiver.extensions.quality): the
       site's layout may have changed; the run report's ``quality`` names the field |
+
+A failed page requisite (an image gone 404) is reported and retried but fails no page.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from archiver.failures import REQUISITE_FAILURE
 from archiver.outcomes import WRITE_ERROR_KEYS, WRITE_ERROR_REASONS
 from archiver.state import get_state
 
@@ -48,5 +51,8 @@ def exit_code(crawler: Crawler, finish_reason: str | None) -> int:
         return QUALITY_LOW
     # "finished", or a stop asked for by a setting (CLOSESPIDER_*): did every page make it?
     state = get_state(crawler)
-    failed = next(iter(state.failures(run_id=state.run_id)), None)
+    # A page requisite that failed (an image gone 404) is reported and retried, but the
+    # pages themselves were archived.
+    pages = (f for f in state.failures(run_id=state.run_id) if f.kind != REQUISITE_FAILURE)
+    failed = next(pages, None)
     return PAGES_FAILED if failed is not None else OK

@@ -32,6 +32,8 @@ logger = logging.getLogger(__name__)
 # Failure kinds the next run fetches again: pages not fetched, and pages fetched but giving
 # no record ("parse": cut short, layout not recognised, record invalid).
 RETRIED_FAILURES = ("listing", "article", "sitemap", "parse")
+# A failed page requisite is retried by archiver.spiders.requisites, and fails no page.
+REQUISITE_FAILURE = "requisite"
 
 
 class FailureLedger:
@@ -109,6 +111,13 @@ class FailureLedger:
         self.state.record_failure(
             url, kind="parse", status=None, reason=f"invalid record: {reason}"
         )
+
+    def requisite_failed(self, url: str, page_kind: str, status: int | None, reason: str) -> None:
+        """A page requisite not captured (404, cut at DOWNLOAD_MAXSIZE, a network error):
+        kind ``requisite``, reported and retried by the next run, but no page failed."""
+        self._inc(f"archiver/requisites/{page_kind}/failed")
+        logger.warning("Failed to capture requisite %s (of a %s page): %s", url, page_kind, reason)
+        self.state.record_failure(url, kind=REQUISITE_FAILURE, status=status, reason=reason)
 
     def robots_unreachable(self, url: str, status: int | None, reason: str) -> None:
         """A robots.txt that could not be had: its site is refused this run, retried next."""

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 KIND_META_KEY = "archiver_kind"  # the page kind (urls.PageKind value) a request fetches
 WALK_META_KEY = "archiver_walk"  # the first page of the category listing being paged
+# The page kind a requisite request serves ("article", ...): archiver.spiders.requisites marks
+# its requests with it, and the scope middleware lets them reach ARCHIVE_REQUISITE_HOSTS.
+REQUISITE_META_KEY = "archiver_requisite"
 # The response's items.Capture, left by capture.extension (an asyncio.Future of it while a
 # worker encodes it; capture.middleware awaits that).
 CAPTURE_META_KEY = "archiver_capture"

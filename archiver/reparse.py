@@ -25,6 +25,7 @@ import asyncio
 import collections
 import logging
 import os
+import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,26 +85,34 @@ def reparse(output: Path, destination: Path, *, workers: int | None = None) -> R
     report = ReparseReport()
     writer = JsonlWriter(destination, f"REPARSE-{new_run_id()}")
     count = default_workers() if workers is None else workers
+    captures = RequisiteCaptures(OutputLayout(output).state_db)
     try:
         with fewer_collections():  # a batch job: fewer, cheaper collections
-            asyncio.run(_write_all(_first_captures(output, report), count, writer, report))
+            pages = _first_captures(output, report)
+            asyncio.run(_write_all(pages, count, writer, report, captures))
     except BaseException:
         writer.abandon()  # its .open file stays: never shipped as if whole
         raise
+    finally:
+        captures.close()
     writer.close()
     report.jsonl = writer.final_path if report.records else None
     return report
 
 
 async def _write_all(
-    captures: Iterable[_Capture], workers: int, writer: JsonlWriter, report: ReparseReport
+    pages: Iterable[_Capture],
+    workers: int,
+    writer: JsonlWriter,
+    report: ReparseReport,
+    captures: RequisiteCaptures,
 ) -> None:
-    async for url, (kind, value) in _parsed(captures, workers):
+    async for url, (kind, value) in _parsed(pages, workers):
         if kind == "layout":
             report.layout_errors.append((url, value))
             logger.warning("No record from %s: layout not recognised: %s", url, value)
             continue
-        writer.write(value)
+        writer.write(image_captures(value, captures))
         report.records += 1
 
 
@@ -183,6 +192,41 @@ def _parse(job: _Capture) -> _Parsed:
     record = ArticleRecord.build(content, url=url, capture=capture).to_dict()
     validate_record(record)
     return "ok", record
+
+
+class RequisiteCaptures:
+    """The images' capture pointers the crawl recorded (the state's ``requisites`` table),
+    read-only; none if the output has no state database."""
+
+    def __init__(self, state_db: Path) -> None:
+        self._db = None
+        if state_db.exists():
+            self._db = sqlite3.connect(f"file:{state_db}?mode=ro", uri=True)
+
+    def get(self, url: str) -> dict[str, Any] | None:
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute(
+                "SELECT warc_filename, warc_offset, warc_length, record_id, payload_digest"
+                " FROM requisites WHERE url = ? AND status != 0",
+                (url,),
+            ).fetchone()
+        except sqlite3.OperationalError:  # a state from before page requisites
+            return None
+        names = ("filename", "offset", "length", "record_id", "payload_digest")
+        return None if row is None else dict(zip(names, row, strict=True))
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+
+
+def image_captures(record: dict[str, Any], captures: RequisiteCaptures) -> dict[str, Any]:
+    """The record with each image's ``capture`` as the crawl recorded it."""
+    for image in record.get("images", []):
+        image["capture"] = captures.get(image["url"])
+    return record
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,6 +44,14 @@ ARCHIVE_QUALITY_MIN_RECORDS = 50  # a run with fewer new records is reported, no
 ARCHIVE_QUALITY_HISTORY_RUNS = 10  # earlier judged runs (reports/) whose median counts
 ARCHIVE_QUALITY_HISTORY_DROP = 0.5  # a field below half its median share fires
 
+# Page requisites (archiver.spiders.requisites): the images, stylesheets, fonts and scripts
+# of every archived page, each captured once per archive. Off: an HTML-only run.
+ARCHIVE_REQUISITES_ENABLED = True
+# Other origins requisites may come from ("https://fonts.gstatic.com", "i0.wp.com": a bare
+# host means http and https on their default ports); pages are never fetched from them.
+ARCHIVE_REQUISITE_HOSTS: list[str] = []
+ARCHIVE_REQUISITE_DEPTH = 5  # stylesheet @import/url() hops followed (wpull's bound)
+
 # --- Politeness: a slow, honest crawler of one public site -----------------------------------
 USER_AGENT = (
     f"archiver/{__version__} (archival crawler for research on the ASHARQ AL-AWSAT English "

@@ -49,6 +49,18 @@ CREATE TABLE IF NOT EXISTS failures (
     run_id TEXT NOT NULL,
     last_seen TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS requisites (
+    url TEXT PRIMARY KEY,          -- as the page wrote it, resolved (query kept)
+    status INTEGER NOT NULL,       -- HTTP status of the final response (200); 0: a claim, a
+                                   -- fetch begun whose capture, if written, lies after
+    warc_filename TEXT NOT NULL,   -- its response record in warc/ (a claim: the WARC file
+    warc_offset INTEGER NOT NULL,  -- and offset when the fetch began)
+    warc_length INTEGER NOT NULL,
+    record_id TEXT NOT NULL,
+    payload_digest TEXT NOT NULL,
+    run_id TEXT NOT NULL,
+    followed INTEGER NOT NULL      -- 0: a stylesheet whose own requisites are not all in yet
+);
 CREATE TABLE IF NOT EXISTS walks (
     listing TEXT PRIMARY KEY,      -- a category listing's first page
     run_id TEXT NOT NULL,
@@ -149,6 +161,83 @@ class CrawlState:
         self._db.execute(
             "INSERT OR REPLACE INTO walks VALUES (?, ?, ?)", (listing, self.run_id, _now())
         )
+
+    # --- page requisites (archiver.spiders.requisites) --------------------------------------
+
+    def requisite_capture(self, url: str) -> dict[str, Any] | None:
+        """The capture pointer of a requisite fetched by any run (the record's
+        ``images[].capture``), or None if it was never captured."""
+        row = self._db.execute(
+            "SELECT warc_filename, warc_offset, warc_length, record_id, payload_digest"
+            " FROM requisites WHERE url = ? AND status != 0",
+            (url,),
+        ).fetchone()
+        if row is None:
+            return None
+        return dict(
+            zip(("filename", "offset", "length", "record_id", "payload_digest"), row, strict=True)
+        )
+
+    def add_requisite(
+        self, url: str, status: int, capture: dict[str, Any], *, followed: bool = True
+    ) -> None:
+        """A requisite captured (``capture`` as ``requisite_capture`` gives it): never
+        fetched again; its failure in an earlier run is forgotten. ``followed`` False: a
+        stylesheet whose references are yet to be fetched (``mark_requisite_followed``)."""
+        with self._transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO requisites VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    url,
+                    status,
+                    capture["filename"],
+                    capture["offset"],
+                    capture["length"],
+                    capture["record_id"],
+                    capture["payload_digest"],
+                    self.run_id,
+                    int(followed),
+                ),
+            )
+            self._db.execute("DELETE FROM failures WHERE url = ?", (url,))
+
+    def requisite_followed(self, url: str) -> bool:
+        row = self._db.execute("SELECT followed FROM requisites WHERE url = ?", (url,)).fetchone()
+        return row is None or bool(row[0])
+
+    def mark_requisite_followed(self, url: str) -> None:
+        self._db.execute("UPDATE requisites SET followed = 1 WHERE url = ?", (url,))
+
+    def claim_requisite(self, url: str, warc_filename: str, warc_offset: int) -> None:
+        """A requisite about to be fetched, and where the WARC output stands: a run killed
+        before ``add_requisite`` or ``release_requisite`` leaves the claim for the next run
+        to look its capture up (``requisite_claims``), so nothing is captured twice."""
+        self._db.execute(
+            "INSERT OR REPLACE INTO requisites VALUES (?, 0, ?, ?, 0, '', '', ?, 0)",
+            (url, warc_filename, warc_offset, self.run_id),
+        )
+
+    def release_requisite(self, url: str) -> None:
+        self._db.execute("DELETE FROM requisites WHERE url = ? AND status = 0", (url,))
+
+    def requisite_claims(self) -> list[tuple[str, str, int]]:
+        """(url, WARC file name, offset) of each claim an earlier run left."""
+        rows = self._db.execute(
+            "SELECT url, warc_filename, warc_offset FROM requisites"
+            " WHERE status = 0 AND run_id != ?",
+            (self.run_id,),
+        ).fetchall()
+        return [(str(url), str(name), int(offset)) for url, name, offset in rows]
+
+    def failed_in_this_run(self, url: str) -> bool:
+        """True if ``url`` failed in this very run (so it is not asked for again until the
+        next run)."""
+        row = self._db.execute("SELECT run_id FROM failures WHERE url = ?", (url,)).fetchone()
+        return row is not None and row[0] == self.run_id
+
+    def requisite_count(self) -> int:
+        query = "SELECT count(*) FROM requisites WHERE status != 0"
+        return int(self._db.execute(query).fetchone()[0])
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)

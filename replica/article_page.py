@@ -7,6 +7,7 @@ import hashlib
 import json
 from datetime import datetime
 
+from replica.assets import srcset_paths
 from replica.body_html import body_html
 from replica.fragments import post_classes, post_meta, show_date
 from replica.layout import SUFFIXES, Ctx, main_area, page, sidebar
@@ -23,7 +24,16 @@ def article_page(ctx: Ctx, article: Article) -> str:
     featured = ""
     if article.featured is not None:
         src = attr(ctx.url(article.featured.src))
-        featured = f'\n<img src="{src}" alt="{attr(article.title)}" width="1080" height="675" />'
+        srcset = ", ".join(
+            f"{ctx.url(path)} {width}w"
+            for path, width in zip(
+                srcset_paths(article.featured.src, "featured"), (1080, 300, 1080), strict=True
+            )
+        )
+        featured = (
+            f'\n<img src="{src}" srcset="{attr(srcset)}" sizes="(max-width: 1080px) 100vw, '
+            f'1080px" alt="{attr(article.title)}" width="1080" height="675" />'
+        )
     meta = post_meta(ctx, article, comments=flags.meta_comments)
     classes = post_classes(article)
     if ctx.site.profile.layout == "drifted":

@@ -8,9 +8,11 @@ blocks that are not text (docs/extraction-rules.md).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 
+from replica.assets import srcset_paths
 from replica.layout import Ctx
 from replica.model import Article, Figure, ImageSpec, Para, RenderFlags, StrayShortcode
 from replica.text import attr, encode
@@ -145,11 +147,19 @@ def _inline(text: str, flags: RenderFlags) -> str:
 def _figure(ctx: Ctx, image: ImageSpec) -> str:
     src = attr(ctx.url(image.src))
     size = 'width="300" height="200"'
+    candidates = ", ".join(
+        f"{ctx.url(path)} {_width(path)}w" for path in srcset_paths(image.src, image.style)
+    )
     if image.style in ("bare", "lazy"):
         where = "data-src" if image.style == "lazy" else "src"
         css = "lazyload" if image.style == "lazy" else f"aligncenter wp-image-{image.attachment_id}"
-        return f'<p><img class="{css}" {where}="{src}" alt="" {size} /></p>'
-    img = f'<img class="size-medium wp-image-{image.attachment_id}" src="{src}" alt="" {size} />'
+        lazy_set = f' data-srcset="{attr(candidates)}"' if candidates else ""
+        return f'<p><img class="{css}" {where}="{src}"{lazy_set} alt="" {size} /></p>'
+    srcset = f' srcset="{attr(candidates)}" sizes="(max-width: 300px) 100vw, 300px"'
+    img = (
+        f'<img class="size-medium wp-image-{image.attachment_id}" src="{src}"'
+        f'{srcset if candidates else ""} alt="" {size} />'
+    )
     if image.style == "linked-caption":
         img = f'<a href="{attr(ctx.url(image.src.replace("-300x200", "")))}">{img}</a>'
     caption = encode(image.caption or "", "numeric")
@@ -171,3 +181,9 @@ def plain_text(article: Article) -> str:
             text = (article.dateline.display if dated and article.dateline else "") + block.text
             parts.append(f"[{block.wrap}]{text}[/{block.wrap}]" if block.wrap else text)
     return " ".join(parts)
+
+
+def _width(path: str) -> int:
+    """The width a size variant's name says ("-300x200.jpg": 300); 1080 for the original."""
+    match = re.search(r"-(\d+)x\d+\.jpg$", path)
+    return int(match.group(1)) if match else 1080

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from replica import assets
 from replica.model import MenuItem
 from replica.site import Site
 from replica.text import attr, encode, escape
@@ -17,7 +18,12 @@ SITE_NAME = "ASHARQ AL-AWSAT English Archive"
 # "{Title} - ASHARQ AL-AWSAT English Archive" in older ones.
 SUFFIXES = {"later": f" | {SITE_NAME} 2005 -2017", "older": f" - {SITE_NAME}"}
 TAGLINE = "Middle-east Arab News Opinion | Asharq Al-awsat"
-_STYLE = "body{font-family:'Open Sans',Arial,sans-serif}#left-area{width:79%;float:left}"
+_STYLE = (
+    "body{font-family:'Open Sans',Arial,sans-serif}#left-area{width:79%;float:left}"
+    f"#main-header{{background-image:url({assets.HEADER_BG})}}"
+)
+# A transparent GIF: the placeholder lazy-load plugins put in src (no requisite).
+_PLACEHOLDER = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +32,7 @@ class Ctx:
 
     site: Site
     base: str
+    cdn: str | None = None  # the CDN host's base URL, if pages use one (page requisites)
 
     def url(self, path: str) -> str:
         """Absolute URL of a site path (external URLs pass through)."""
@@ -40,10 +47,52 @@ def page(ctx: Ctx, *, title: str, body_class: str, main: str, head: str = "") ->
         f"<title>{title}</title>\n"
         '<meta name="viewport" content="width=device-width, initial-scale=1.0" />\n'
         f'<link rel="alternate" type="application/rss+xml" title="{SITE_NAME} &raquo; Feed" '
-        f'href="{ctx.url("/feed")}" />\n{head}<style id="divi-style">{_STYLE}</style>\n'
+        f'href="{ctx.url("/feed")}" />\n{head}{requisites_head(ctx)}'
+        f'<style id="divi-style">{_STYLE}</style>\n'
         f'</head>\n<body class="{body_class} et_divi_theme et_right_sidebar">\n'
         f'<div id="page-container">\n{header(ctx)}\n<div id="et-main-area">\n{main}\n'
-        f"{footer()}\n</div>\n</div>\n</body>\n</html>\n"
+        f"{footer()}\n</div>\n</div>\n<script type='text/javascript' "
+        f"src='{attr(ctx.url(assets.CUSTOM_JS))}'></script>\n</body>\n</html>\n"
+    )
+
+
+def requisites_head(ctx: Ctx) -> str:
+    """The stylesheets, icons, preload and script WordPress and Divi write in the head."""
+    cdn = (
+        f"<link rel='stylesheet' id='et-gf-open-sans-css' "
+        f"href='{attr(ctx.cdn + assets.CDN_STYLESHEET)}' type='text/css' media='all' />\n"
+        if ctx.cdn
+        else ""
+    )
+    return (
+        f"<link rel='stylesheet' id='divi-style-css' href='{attr(ctx.url(assets.STYLESHEET))}'"
+        " type='text/css' media='all' />\n"
+        f"{cdn}<link rel='preload' href='{ctx.url(assets.FONTS)}/modules.woff' as='font' "
+        "type='font/woff' crossorigin />\n"
+        f'<link rel="shortcut icon" href="{ctx.url(assets.FAVICON)}" />\n'
+        f'<link rel="apple-touch-icon" href="{ctx.url(assets.TOUCH_ICON)}" />\n'
+        f"<script type='text/javascript' src='{attr(ctx.url(assets.JQUERY))}'></script>\n"
+    )
+
+
+def media_widget(ctx: Ctx) -> str:
+    """A sidebar widget of images: lazy-loaded, in a picture, as a style attribute's
+    background, one deleted (404), one huge, and a badge on the CDN when there is one."""
+    badge = (
+        f'<img src="{attr(ctx.cdn + assets.CDN_BADGE)}" alt="CDN" width="88" height="31" />'
+        if ctx.cdn
+        else ""
+    )
+    banner, banner_2x = ctx.url(assets.BANNER), ctx.url(assets.BANNER_2X)
+    return (
+        '<div id="media_image-2" class="et_pb_widget widget_media_image">'
+        f'<img class="lazyload" src="{_PLACEHOLDER}" data-src="{banner}" '
+        f'data-srcset="{banner} 1x, {banner_2x} 2x" alt="" width="300" height="100" />'
+        f'<picture><source media="(min-width: 900px)" srcset="{ctx.url(assets.BANNER_WIDE)} 600w">'
+        f'<img src="{banner}" alt="" /></picture>'
+        f'<div class="widget-bg" style="background-image: url(\'{ctx.url(assets.WIDGET_BG)}\')">'
+        f'</div><img src="{ctx.url(assets.MISSING)}" alt="" />'
+        f'<img src="{ctx.url(assets.HUGE)}" alt="" width="2000" height="3000" />{badge}</div>'
     )
 
 
@@ -117,7 +166,7 @@ def sidebar(ctx: Ctx) -> str:
         '<input type="submit" id="searchsubmit" value="Search" /></div></form></div>\n'
         '<div id="recent-posts-2" class="et_pb_widget widget_recent_entries">'
         f'<h4 class="widgettitle">Recent Posts</h4><ul>{recent}</ul></div>\n'
-        f"{_tag_cloud(ctx)}\n{_searches(ctx)}\n</div> <!-- end #sidebar -->"
+        f"{_tag_cloud(ctx)}\n{_searches(ctx)}\n{media_widget(ctx)}\n</div> <!-- end #sidebar -->"
     )
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, quote, unquote
 
 from replica.article_page import article_page
+from replica.assets import SITE_ASSETS, TINY_JPEG, Asset, cdn_assets
 from replica.feeds import (
     robots_txt,
     rss_feed,
@@ -27,13 +28,6 @@ HTML = "text/html; charset=UTF-8"
 XML = "application/xml; charset=UTF-8"
 _LISTING = re.compile(r"^/(category|tag|author|search)/([^/]+)(?:/page/(\d+))?$")
 _UPLOAD = re.compile(r"^/wp-content/uploads/\d{4}/\d{2}/photo-\d+(?:-\d+x\d+)?\.jpg$")
-# A 1x1 grey baseline JPEG (SOI, JFIF, DQT, SOF0, two one-code DHTs, SOS, one block, EOI).
-TINY_JPEG = bytes.fromhex(
-    "ffd8ffe000104a46494600010100000100010000"
-    "ffdb004300" + "01" * 64 + "ffc0000b080001000101011100"
-    "ffc4001400" + "01" + "00" * 15 + "00" + "ffc4001410" + "01" + "00" * 15 + "00"
-    "ffda0008010100003f00" + "3f" + "ffd9"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +48,11 @@ class Response:
 class Router:
     """Renders pages of one site for one base URL; stateless apart from lazy sitemaps."""
 
-    def __init__(self, site: Site, base_url: str) -> None:
+    def __init__(self, site: Site, base_url: str, cdn: str | None = None) -> None:
         self.site = site
-        self.ctx = Ctx(site, base_url.rstrip("/"))
+        self.ctx = Ctx(site, base_url.rstrip("/"), cdn.rstrip("/") if cdn else None)
+        # Page requisites; every router also serves the CDN's files (for its own base).
+        self.assets: dict[str, Asset] = {**SITE_ASSETS, **cdn_assets(self.ctx.base)}
         self._sitemaps: dict[str, str] | None = None
 
     def __call__(self, target: str) -> Response:
@@ -114,7 +110,8 @@ class Router:
             return Response(200, document.encode(), XML)
         if _UPLOAD.match(path):
             return Response(200, TINY_JPEG, "image/jpeg")
-        return None
+        asset = self.assets.get(path)
+        return None if asset is None else Response(200, asset.make(), asset.content_type)
 
     def _listing_route(self, kind: str, key: str, page: str | None) -> Response | None:
         finders: dict[str, Callable[[str], Listing | None]] = {

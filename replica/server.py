@@ -47,8 +47,11 @@ class ReplicaServer:
         port: int = 0,
         request_log: Path | None = None,
         faults: dict[str, Fault] | None = None,
+        *,
+        cdn: str | None = None,
     ) -> None:
         self.host = host
+        self.cdn = cdn  # base URL of a second server acting as the pages' CDN
         self.port = port
         self.request_log = request_log
         self.faults: dict[str, Fault] = dict(faults or {})
@@ -78,7 +81,7 @@ class ReplicaServer:
             return self
         self._httpd = _HTTPServer((self.host, self.port), self)
         self.port = self._httpd.server_address[1]
-        self._router = Router(self._site, self.base_url)
+        self._router = Router(self._site, self.base_url, self.cdn)
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
@@ -112,7 +115,7 @@ class ReplicaServer:
         """Serve another site from now on (e.g. the same seed with more articles)."""
         with self._lock:
             self._site = site
-            self._router = Router(site, self.base_url) if self._httpd else None
+            self._router = Router(site, self.base_url, self.cdn) if self._httpd else None
             self._cache = {}
 
     def grow(self, articles: int) -> Site:

@@ -65,6 +65,7 @@ class Browsing:
     page: Any
     requests: list[str] = field(default_factory=list)
     off_loopback: list[str] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)  # what the page and its workers logged
 
     def origins(self) -> set[str]:
         return {_origin(url) for url in self.requests if url.startswith("http")}
@@ -109,6 +110,9 @@ def browsing() -> Iterator[Browsing]:
                 context = browser.new_context(viewport={"width": 1280, "height": 900})
                 browsing = Browsing(context.new_page(), off_loopback=seen)
                 context.on("request", lambda request: browsing.requests.append(request.url))
+                browsing.page.on(
+                    "console", lambda m: browsing.console.append(f"{m.type}: {m.text}")
+                )
                 yield browsing
             finally:
                 browser.close()
@@ -167,20 +171,25 @@ def archived_url(replayed: str) -> str:
     return match.group(1) if match else replayed
 
 
-def check_requisites(frame: Any, archived: set[str]) -> dict[str, int]:
-    """The page's stylesheets and images that the archive holds are replayed: each stylesheet
-    parsed with rules (and Divi's two columns side by side), each image decoded to a non-zero
-    natural size. What the archive lacks is not checked; returns how many were."""
+def check_requisites(frame: Any, archived: set[str], record: dict[str, Any]) -> dict[str, int]:
+    """The page's stylesheets and images are replayed from the archive: each archived
+    stylesheet parsed with rules, Divi's two columns side by side (the layout comes from the
+    archived style.css), each archived image decoded to a non-zero natural size, the record's
+    own images among them; returns how many of each were checked."""
     frame.wait_for_load_state("load", timeout=30_000)
     found = frame.evaluate(REQUISITES_JS)
     sheets = [s for s in found["sheets"] if archived_url(s["href"]) in archived]
     images = [i for i in found["images"] if archived_url(i["src"]) in archived]
+    assert sheets, f"no archived stylesheet replayed: {found['sheets']}"
     for sheet in sheets:
         assert sheet["rules"] > 0, f"stylesheet not replayed: {sheet}"
-    if sheets and found["columns"] is not None:
-        assert found["columns"]["side"] > found["columns"]["main"], found["columns"]
+    assert found["columns"] is not None, "no #left-area and #sidebar on the page"
+    assert found["columns"]["side"] > found["columns"]["main"], found["columns"]
     for image in images:
         assert image["complete"] and image["width"] > 0 and image["height"] > 0, image
+    shown = {archived_url(image["src"]) for image in images}
+    missing = {image["url"] for image in record["images"]} - shown
+    assert not missing, f"the record's images not replayed: {missing}"
     return {"stylesheets": len(sheets), "images": len(images)}
 
 

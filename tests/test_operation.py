@@ -32,7 +32,14 @@ ARTICLES = 40
 TIMEOUT = 120  # seconds for any one crawl: far above the few seconds one takes
 # Slow enough (about 0.1 s a request, one at a time) that a kill lands mid-crawl; commits
 # every 3 records so a kill finds committed, uncommitted and half-written work alike.
-SLOW = {"DOWNLOAD_DELAY": "0.1", "CONCURRENT_REQUESTS": "1", "ARCHIVE_COMMIT_ITEMS": "3"}
+# Page requisites off: they would take the first seconds (tests/test_requisites_kill.py
+# kills a crawl fetching them).
+SLOW = {
+    "DOWNLOAD_DELAY": "0.1",
+    "CONCURRENT_REQUESTS": "1",
+    "ARCHIVE_COMMIT_ITEMS": "3",
+    "ARCHIVE_REQUISITES_ENABLED": "False",
+}
 
 
 def archiver_crawl(base_url: str, output: Path, **settings: str) -> list[str]:
@@ -209,8 +216,17 @@ def test_unwritable_output_fails_before_the_first_request(tmp_path: Path) -> Non
 @pytest.mark.parametrize(
     ("limit", "settings", "reason"),
     [
-        (100_000, {}, "warc_write_error"),  # the WARC file, the largest, fills the disk
-        (50_000, {"ARCHIVE_WARC_MAX_SIZE": "20000"}, "jsonl_write_error"),  # small WARCs
+        # No page requisites in the first two: their state rows (two commits each, a WAL
+        # page apiece) would fill the disk first, as the third shows.
+        # The WARC file, the largest, fills the disk.
+        (100_000, {"ARCHIVE_REQUISITES_ENABLED": "False"}, "warc_write_error"),
+        # Small WARCs.
+        (
+            50_000,
+            {"ARCHIVE_WARC_MAX_SIZE": "20000", "ARCHIVE_REQUISITES_ENABLED": "False"},
+            "jsonl_write_error",
+        ),
+        (50_000, {"ARCHIVE_WARC_MAX_SIZE": "20000"}, "state_write_error"),  # requisites' rows
     ],
 )
 def test_a_full_disk_exits_5_then_resumes(

@@ -39,6 +39,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 ARTICLES = 40  # the smallest replica that holds the seed article
 REPLAYWEB = Path(__file__).parent / "replay" / "node_modules" / "replaywebpage"
 LOAD_SECONDS = 60
+FIRST_LOAD_SECONDS = 20  # then one reload (see open_in_replaywebpage)
 
 
 @dataclass
@@ -80,6 +81,20 @@ def embed_page(directory: Path, source: str, url: str) -> Path:
     return page
 
 
+def open_in_replaywebpage(browser: Any, marker: str) -> Any:
+    """The replayed frame. A first visit can race the service worker's registration: the
+    replay frame's first request reaches the server before the worker controls it (a 404)
+    and ReplayWeb.page waits for ever; as a reader would, reload once the worker is there."""
+    try:
+        return wait_for_frame(browser.page, marker, FIRST_LOAD_SECONDS)
+    except AssertionError:
+        browser.page.reload()
+    try:
+        return wait_for_frame(browser.page, marker, LOAD_SECONDS)
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\nconsole: {browser.console[-20:]}") from None
+
+
 def replaywebpage_dir() -> Path:
     found = Path(os.environ.get("ARCHIVER_REPLAYWEB") or REPLAYWEB)
     if not (found / "ui.js").is_file():
@@ -97,14 +112,14 @@ def test_replaywebpage_renders_the_seed_article_from_the_wacz(
         files["/index.html"] = page_file
         with browsing() as browser:
             browser.page.goto(f"{server.base_url}/index.html")
-            frame = wait_for_frame(browser.page, "mp_/" + archive.seed["url"], LOAD_SECONDS)
+            frame = open_in_replaywebpage(browser, "mp_/" + archive.seed["url"])
             check_article(frame, archive.seed)
-            checked = check_requisites(frame, archive.archived)
+            checked = check_requisites(frame, archive.archived, archive.seed)
             keep_screenshot(browser.page, tmp_path, "replay-replaywebpage.png")
         browser.check_stayed_on(server.base_url)
         ranges = [header for method, path, header in server.requests if path == "/archive.wacz"]
         assert any(header.startswith("bytes=") for header in ranges)  # read by ranges
-    assert checked.keys() == {"stylesheets", "images"}
+    assert checked["stylesheets"] >= 1 and checked["images"] >= 1, checked
 
 
 def test_pywb_renders_the_seed_article_from_the_collection(
@@ -117,8 +132,8 @@ def test_pywb_renders_the_seed_article_from_the_collection(
         browser.page.goto(replay_url(collection, archive.seed))
         frame = wait_for_frame(browser.page, "mp_/" + archive.seed["url"], LOAD_SECONDS)
         check_article(frame, archive.seed)
-        checked = check_requisites(frame, archive.archived)
+        checked = check_requisites(frame, archive.archived, archive.seed)
         keep_screenshot(browser.page, tmp_path, "replay-pywb.png")
         origin = collection.rsplit("/", 1)[0]
     browser.check_stayed_on(origin)
-    assert checked.keys() == {"stylesheets", "images"}
+    assert checked["stylesheets"] >= 1 and checked["images"] >= 1, checked

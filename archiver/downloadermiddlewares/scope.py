@@ -7,16 +7,22 @@ reaches the downloader, redirects and robots.txt included, against ``spider.site
 (``scheme://host:port``): another host, another loopback address, another port, a
 link-local or private address, ``localhost`` for ``127.0.0.1``, or any scheme but the
 site's is refused here, before a connection is made. So is an absurdly long URL.
+
+Page requisites (``archiver.spiders.requisites``) may also come from the origins named in
+``ARCHIVE_REQUISITE_HOSTS``: a request marked as a requisite (its meta, kept by redirects
+and retries) may reach them, and so may robots.txt there; nothing else may.
 """
 
 from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 
+from archiver.meta import REQUISITE_META_KEY
 from archiver.urls import site_key
 
 if TYPE_CHECKING:
@@ -60,6 +66,8 @@ class ScopeMiddleware:
         site = getattr(self.crawler.spider, "site", None)
         if site is None or site_key(request.url) == site_key(site):
             return
+        if _requisite_allowed(self.crawler.spider, request):
+            return
         self.stats.inc_value(REFUSED_KEY)
         self._warn_once(
             site_key(request.url) or request.url[:200],
@@ -73,3 +81,11 @@ class ScopeMiddleware:
         if key not in self._warned:
             self._warned.add(key)
             logger.warning(message, *args)
+
+
+def _requisite_allowed(spider: object, request: Request) -> bool:
+    """A requisite (or robots.txt) on an origin of ARCHIVE_REQUISITE_HOSTS."""
+    requisites = getattr(spider, "requisites", None)
+    if requisites is None or site_key(request.url) not in requisites.scopes:
+        return False
+    return REQUISITE_META_KEY in request.meta or urlsplit(request.url).path == "/robots.txt"

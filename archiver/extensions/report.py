@@ -4,8 +4,9 @@ It says when the run started and ended, why it ended and with which exit code, t
 fetched by kind, the articles it added and skipped, the WARC bytes it wrote, and every page
 that failed in it (with status and reason; the next run retries them); what it declined to
 fetch as out of scope (``scope``) and the listing walks a trap bound stopped (``limits``:
-not failures, so not retried). Written to a temporary file, fsynced and renamed: a report
-is whole or absent.
+not failures, so not retried); the page requisites fetched, failed (each listed, retried
+next run) and refused as off-site (``requisites``, by page kind and off-site host).
+Written to a temporary file, fsynced and renamed: a report is whole or absent.
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from scrapy.http import Response
 
 from archiver import config
 from archiver.exitcodes import exit_code
+from archiver.failures import REQUISITE_FAILURE
 from archiver.files import write_json_atomically
 from archiver.layout import OutputLayout
 from archiver.meta import KIND_META_KEY
+from archiver.spiders.requisites import report_section as requisites_report
 from archiver.state import get_state
 
 if TYPE_CHECKING:
@@ -85,6 +88,7 @@ class RunReportExtension:
     def build(self, reason: str, code: int) -> dict[str, Any]:
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         state = get_state(self.crawler)
+        failures = list(state.failures(run_id=state.run_id))
         pages = {
             k.removeprefix(PAGES_PREFIX): v for k, v in stats.items() if k.startswith(PAGES_PREFIX)
         }
@@ -102,10 +106,14 @@ class RunReportExtension:
                 "duplicate": stats.get("archiver/records/duplicate", 0),
             },
             "warc_bytes_written": stats.get("archiver/warc/bytes", 0),
-            "failed": [asdict(f) for f in state.failures(run_id=state.run_id)],
+            "failed": [asdict(f) for f in failures if f.kind != REQUISITE_FAILURE],
             "scope": {name: stats.get(key, 0) for name, key in SCOPE_KEYS.items()},
             "limits": self.limits(stats),
             "quality": stats.get(QUALITY_STATS_KEY),  # archiver.extensions.quality; None: off
+            "requisites": {
+                **requisites_report(stats),
+                "failed_urls": [asdict(f) for f in failures if f.kind == REQUISITE_FAILURE],
+            },
         }
 
     def limits(self, stats: dict[str, Any]) -> dict[str, Any]:

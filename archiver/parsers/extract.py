@@ -13,6 +13,7 @@ from archiver.decoding import page_text
 from archiver.items import ArticleContent
 from archiver.parsers.article import parse_article
 from archiver.parsers.listing import Listing, parse_listing
+from archiver.parsers.requisites import Requisite, html_requisites
 
 
 def extract_article(body: bytes, content_type: str | None, url: str) -> ArticleContent:
@@ -23,3 +24,8 @@ def extract_article(body: bytes, content_type: str | None, url: str) -> ArticleC
 def extract_listing(body: bytes, content_type: str | None, url: str) -> Listing:
     """A listing page's entries and pagination."""
     return parse_listing(page_text(body, content_type), url)
+
+
+def extract_requisites(body: bytes, content_type: str | None, url: str) -> list[Requisite]:
+    """The URLs an HTML page needs to be seen (LayoutError if it is no HTML)."""
+    return html_requisites(page_text(body, content_type), url)

@@ -33,9 +33,11 @@ from archiver.failures import RETRIED_FAILURES, FailureLedger
 from archiver.items import ArticleRecord
 from archiver.meta import KIND_META_KEY, WALK_META_KEY
 from archiver.parsers import LayoutError, category_links, extract_article, extract_listing
+from archiver.parsers.extract import extract_requisites
 from archiver.pool import WorkerCrashed, WorkerPool
 from archiver.pool.crawler import get_workers
 from archiver.sitemaps import NotASitemap, SitemapError, read_sitemap
+from archiver.spiders.requisites import PageRequisites, with_captures
 from archiver.spiders.walks import ListingWalks, WalkStop
 from archiver.state import CrawlState, get_state
 from archiver.urls import (
@@ -72,6 +74,7 @@ class ArchiveSpider(Spider):
         self.walks = ListingWalks(0)  # from_crawler: ARCHIVE_MAX_LISTING_PAGES
         self.max_url_length = 0  # from_crawler: URLLENGTH_LIMIT
         self.workers = WorkerPool(0)  # from_crawler: the crawl's pool (ARCHIVE_WORKERS)
+        self.requisites: PageRequisites | None = None  # from_crawler: ARCHIVE_REQUISITE_*
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ArchiveSpider:
@@ -81,6 +84,10 @@ class ArchiveSpider(Spider):
         spider.walks = ListingWalks(crawler.settings.getint("ARCHIVE_MAX_LISTING_PAGES"))
         spider.max_url_length = crawler.settings.getint("URLLENGTH_LIMIT")
         spider.workers = get_workers(crawler)
+        spider.requisites = PageRequisites.from_crawler(crawler, spider.site)
+        # Scrapy's OffsiteMiddleware would refuse robots.txt of a requisite host; the scope
+        # middleware still keeps everything but requisites (and robots.txt) off them.
+        spider.allowed_domains += spider.requisites.hostnames()
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
         return spider
 
@@ -99,6 +106,9 @@ class ArchiveSpider(Spider):
             # a page cut short or unparsable is fetched afresh).
             for request in self.follow(failure.url):
                 yield request
+        assert self.requisites is not None
+        for request in self.requisites.retry_requests():
+            yield request
 
     def robots_parsed(self, robotparser: RobotParser, request: Request) -> None:
         """Keep robots.txt's ``Sitemap:`` lines (Scrapy's middleware fetched it once)."""
@@ -107,7 +117,7 @@ class ArchiveSpider(Spider):
 
     # --- callbacks -------------------------------------------------------------------------
 
-    def parse_root(self, response: Response) -> Iterator[Request]:
+    async def parse_root(self, response: Response) -> AsyncIterator[Request]:
         try:
             menu = category_links(_text(response), response.url)
         except LayoutError as exc:
@@ -115,10 +125,10 @@ class ArchiveSpider(Spider):
             menu = []
         else:
             self.failures.succeeded(response)
-        for url in menu:
-            yield from self.follow(url)
-        for url in [*self.robots_sitemaps, *(self.site + path for path in USUAL_SITEMAPS)]:
-            yield from self.follow(url)
+        for url in [*menu, *self.robots_sitemaps, *(self.site + p for p in USUAL_SITEMAPS)]:
+            for request in self.follow(url):
+                yield request
+        await self.page_requisites(response, PageKind.ROOT)
 
     async def parse_listing(self, response: Response) -> AsyncIterator[Request]:
         """A listing's articles and its next page; the parse may run in a worker process
@@ -142,6 +152,7 @@ class ArchiveSpider(Spider):
         articles = [url for entry in listing.entries if (url := self.site_article(entry.url))]
         for request in self.next_listing_page(response, listing.next_page, new, articles):
             yield request
+        await self.page_requisites(response, PageKind.LISTING)
 
     def site_article(self, url: str) -> str | None:
         """The canonical URL of an article of the site, or None for any other link."""
@@ -235,7 +246,25 @@ class ArchiveSpider(Spider):
             self.failures.worker_crashed(response, exc)
             return
         self.crawler.stats.inc_value("archiver/articles/parsed")
+        # The page's requisites first, so the record points at its images' captures.
+        captures = await self.page_requisites(response, PageKind.ARTICLE)
+        content = with_captures(content, captures, self.state)
         yield ArticleRecord.build(content, url=url, capture=capture)
+
+    async def page_requisites(self, response: Response, kind: PageKind) -> dict[str, Any]:
+        """Fetch (once) what the page needs to be seen (``archiver.spiders.requisites``):
+        the capture pointers of its requisites, by URL. The page is parsed again for them,
+        in a worker when there are some."""
+        assert self.requisites is not None
+        if not self.requisites.enabled:
+            return {}
+        try:
+            source = _text_source(response)
+            found = await self.workers.run(extract_requisites, response.body, *source)
+        except (LayoutError, WorkerCrashed) as exc:
+            logger.info("No requisites read from %s: %s", response.url, exc)
+            return {}
+        return await self.requisites.fetch(found, kind.value)
 
     # --- requests and failures -------------------------------------------------------------
 
