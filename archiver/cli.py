@@ -1,5 +1,5 @@
 """The ``archiver`` console script: crawl (cron-friendly, documented exit codes), demo,
-reparse and replica."""
+reparse, export, coverage, card and replica."""
 
 from __future__ import annotations
 
@@ -42,6 +42,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="processes that parse (default: one per CPU; 0: all in this process)",
     )
 
+    export = commands.add_parser(
+        "export", help="the dataset as Parquet (partitioned by year) or CSV (exit codes: README)"
+    )
+    export.add_argument("output", type=Path, help="an output root holding jsonl/")
+    export.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    export.add_argument("--to", type=Path, help="export directory (default: OUTPUT/exports/FORMAT)")
+    export.add_argument(
+        "--all-versions", action="store_true", help="every capture's record, not the newest"
+    )
+
     # Listed for --help only: main() hands `archiver replica ...` to the replica's own parser.
     commands.add_parser("replica", help="the bundled replica: serve, truth, export")
     return parser
@@ -62,6 +72,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_demo(args.output, seed=args.seed, port=args.port)
     if args.command == "reparse":
         return run_reparse(args.output, args.to, args.workers)
+    if args.command == "export":
+        from archiver.export.command import run_export
+
+        return run_export(args.output, args.format, args.to, args.all_versions)
     raise AssertionError(args.command)
 
 
