@@ -52,6 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--all-versions", action="store_true", help="every capture's record, not the newest"
     )
 
+    coverage = commands.add_parser(
+        "coverage", help="articles seen, archived and failed per month and section, with a plot"
+    )
+    coverage.add_argument("output", type=Path, help="an output root of a crawl")
+
     # Listed for --help only: main() hands `archiver replica ...` to the replica's own parser.
     commands.add_parser("replica", help="the bundled replica: serve, truth, export")
     return parser
@@ -76,6 +81,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from archiver.export.command import run_export
 
         return run_export(args.output, args.format, args.to, args.all_versions)
+    if args.command == "coverage":
+        from archiver.coverage.report import run_coverage
+
+        return run_coverage(args.output)
     raise AssertionError(args.command)
 
 

@@ -28,6 +28,7 @@ from twisted.python.failure import Failure
 
 from archiver.capture.extension import capture_for
 from archiver.decoding import page_text
+from archiver.discovery import remember_listing, remember_sitemap
 from archiver.downloadermiddlewares.robots import ForbiddenByRobots, RobotsUnavailable
 from archiver.items import ArticleRecord
 from archiver.parsers import LayoutError, category_links
@@ -130,6 +131,7 @@ class ArchiveSpider(Spider):
             self.worker_crashed(response, exc)
             return
         self.succeeded(response)
+        remember_listing(self.state, listing.entries, self.site_article)
         new = 0
         for entry in listing.entries:
             # An entry is a post: a listing linking listings would chain walks without end.
@@ -204,6 +206,7 @@ class ArchiveSpider(Spider):
             self.count_skip(response, str(exc))
             return
         self.succeeded(response)
+        remember_sitemap(self.state, links, self.site_article)
         for loc in links.locs:
             if links.kind == "sitemapindex" or page_kind(loc) is not PageKind.SITEMAP:
                 yield from self.follow(loc)
