@@ -57,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     coverage.add_argument("output", type=Path, help="an output root of a crawl")
 
+    card = commands.add_parser("card", help="write the dataset card OUTPUT/DATASET.md")
+    card.add_argument("output", type=Path, help="an output root of a crawl")
+
     # Listed for --help only: main() hands `archiver replica ...` to the replica's own parser.
     commands.add_parser("replica", help="the bundled replica: serve, truth, export")
     return parser
@@ -85,6 +88,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from archiver.coverage.report import run_coverage
 
         return run_coverage(args.output)
+    if args.command == "card":
+        from archiver.card import run_card
+
+        return run_card(args.output)
     raise AssertionError(args.command)
 
 
