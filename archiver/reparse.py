@@ -41,6 +41,7 @@ from archiver.items import ArticleRecord, Capture, WarcPointer
 from archiver.jsonl import JsonlWriter
 from archiver.layout import OutputLayout
 from archiver.parsers import LayoutError
+from archiver.progressbar import Progress
 from archiver.schema import validate_record
 from archiver.state import new_run_id
 from archiver.urls import PageKind, canonical_url, page_kind
@@ -86,8 +87,9 @@ def reparse(output: Path, destination: Path, *, workers: int | None = None) -> R
     writer = JsonlWriter(destination, f"REPARSE-{new_run_id()}")
     count = default_workers() if workers is None else workers
     try:
-        with fewer_collections():  # a batch job: fewer, cheaper collections
+        with fewer_collections(), Progress("reparse: captures") as progress:
             for url, outcome in _parsed(_first_captures(output, report), count):
+                progress.advance()
                 kind, value = outcome
                 if kind == "layout":
                     report.layout_errors.append((url, value))

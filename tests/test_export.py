@@ -163,3 +163,28 @@ def test_a_year_is_written_a_bounded_row_group_at_a_time(
         assert meta.num_rows == 5
         assert meta.num_row_groups >= 3
         assert all(meta.row_group(i).num_rows <= 2 for i in range(meta.num_row_groups))
+
+
+def test_progress_is_a_bar_on_a_terminal_and_log_lines_otherwise(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import io
+    import logging
+
+    from archiver import progressbar
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(progressbar, "REDRAW", 0.0)
+    monkeypatch.setattr(progressbar, "LOG_EVERY", 0.0)
+    screen = Terminal()
+    with progressbar.Progress("export", total=4, stream=screen) as bar:
+        bar.advance(2)
+    assert "\rexport 2/4 " in screen.getvalue() and "50%" in screen.getvalue()
+    assert screen.getvalue().endswith("\n")
+    quiet = progressbar.Progress("reparse", stream=io.StringIO())
+    with caplog.at_level(logging.INFO, logger="archiver.progressbar"), quiet:
+        quiet.advance(3)
+    assert any(r.getMessage().startswith("reparse 3 (") for r in caplog.records)
