@@ -4,8 +4,8 @@ The flattening, for tools without nested types:
 
 - an object becomes one column per field, named with dots: ``dateline.place``,
   ``warc.filename``, ``warc.offset`` (nested objects likewise);
-- a list (``authors``, ``categories``, ``tags``, ``images``) is one column holding its JSON
-  text: ``["Syria", "Arab Spring"]``, ``[{"url": …, "caption": …, "media_id": …}]``;
+- a list (``authors``, ``categories``, ``tags``, ``images``) is one column holding its
+  compact JSON text: ``["Syria","Arab Spring"]``, ``[{"url":…,"caption":…,"media_id":…}]``;
 - dates and times are the record's ISO 8601 text (``2011-11-22``, ``2026-11-25T03:45:39Z``);
 - null is an empty cell (no field of the record is ever an empty string).
 """
@@ -13,11 +13,11 @@ The flattening, for tools without nested types:
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pyarrow as pa
 
 from archiver.export.batches import Converted
@@ -55,9 +55,12 @@ def write_csv(converted: Iterator[Converted], columns: Columns, directory: Path)
 
 
 def _cell(record: dict[str, Any], path: Path_) -> Any:
-    value: Any = record
-    for name in path:
+    value: Any = record.get(path[0])
+    for name in path[1:]:
         value = value.get(name) if isinstance(value, dict) else None
+    if value is None:
+        return ""
     if isinstance(value, list):
-        return json.dumps(value, ensure_ascii=False)
-    return "" if value is None else value
+        # orjson: the same JSON as json.dumps(ensure_ascii=False, separators=(",", ":"))
+        return orjson.dumps(value).decode()
+    return value

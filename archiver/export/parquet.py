@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 from archiver.export.batches import Converted
 from archiver.export.columns import Columns
 
-GROUP_ROWS = 2_000  # rows per row group; per year, at most this many wait in memory
+GROUP_ROWS = 1_000  # rows per row group; per year, at most this many wait in memory
 COMPRESSION = "zstd"  # read by pandas/pyarrow, DuckDB, Spark, R arrow and polars alike
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 FILENAME = "part-0.parquet"
