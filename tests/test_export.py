@@ -76,6 +76,19 @@ def test_parquet_is_partitioned_by_year_and_keeps_every_field(tmp_path: Path) ->
     assert manifest["bad_lines"] == []
 
 
+def test_an_undated_article_is_in_year_0_and_pandas_reads_it(tmp_path: Path) -> None:
+    import pandas as pd
+
+    given = records(3)
+    given[0]["published"] = None
+    write_jsonl(tmp_path / "out", "ARCHIVER-1", given)
+    export(tmp_path / "out", "parquet", tmp_path / "pq")
+    frame = pd.read_parquet(tmp_path / "pq")
+    undated = frame[frame["url"] == given[0]["url"]]
+    assert list(undated["year"].astype(int)) == [0]
+    assert undated["published"].isna().all()
+
+
 def test_the_newest_version_of_an_article_wins_unless_all_are_asked(tmp_path: Path) -> None:
     first, other = records(2)
     later = {**first, "title": "Re-captured", "fetched_at": "2027-01-01T00:00:00Z"}

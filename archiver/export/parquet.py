@@ -3,8 +3,10 @@
 Each year's rows go to its own ``pyarrow.parquet.ParquetWriter``, a row group at a time:
 a year buffers at most ``GROUP_ROWS`` rows before they are written, so memory stays bounded
 whatever the size of the archive (``pyarrow.dataset.write_dataset`` reads its input ahead
-without such a bound: 400 MB for 20,000 records). An article without a date goes to Hive's
-null partition (``year=__HIVE_DEFAULT_PARTITION__``). The ``year`` column exists only as
+without such a bound: 400 MB for 20,000 records). An article without a date goes to
+``year=0``: Hive's null partition (``__HIVE_DEFAULT_PARTITION__``) makes pandas fail
+("Cannot yet unify dictionaries with nulls") and a word would make ``year`` a string
+column; its ``published`` stays null. The ``year`` column exists only as
 the directory name: pandas, pyarrow and DuckDB (``hive_partitioning``) read it back as a
 column.
 """
@@ -23,7 +25,7 @@ from archiver.export.columns import Columns
 
 GROUP_ROWS = 1_000  # rows per row group; per year, at most this many wait in memory
 COMPRESSION = "zstd"  # read by pandas/pyarrow, DuckDB, Spark, R arrow and polars alike
-NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
+UNDATED_YEAR = 0  # the partition of articles without a date
 FILENAME = "part-0.parquet"
 
 
@@ -79,4 +81,4 @@ def _by_year(batch: pa.RecordBatch) -> Iterator[tuple[int | None, pa.RecordBatch
 
 
 def _partition(directory: Path, year: int | None) -> Path:
-    return directory / f"year={NULL_PARTITION if year is None else year}" / FILENAME
+    return directory / f"year={UNDATED_YEAR if year is None else year}" / FILENAME
