@@ -131,7 +131,7 @@ class ArchiveSpider(Spider):
             self.worker_crashed(response, exc)
             return
         self.succeeded(response)
-        remember_listing(self.state, listing.entries, self.site_article)
+        remember_listing(self.crawler, listing.entries, self.site_article)
         new = 0
         for entry in listing.entries:
             # An entry is a post: a listing linking listings would chain walks without end.
@@ -206,7 +206,7 @@ class ArchiveSpider(Spider):
             self.count_skip(response, str(exc))
             return
         self.succeeded(response)
-        remember_sitemap(self.state, links, self.site_article)
+        remember_sitemap(self.crawler, links, self.site_article)
         for loc in links.locs:
             if links.kind == "sitemapindex" or page_kind(loc) is not PageKind.SITEMAP:
                 yield from self.follow(loc)
