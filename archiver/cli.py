@@ -1,5 +1,5 @@
 """The ``archiver`` console script: crawl (cron-friendly, documented exit codes), demo,
-reparse, index, wacz, replay and replica."""
+reparse, index, wacz, replay, export, coverage, card and replica."""
 
 from __future__ import annotations
 
@@ -65,6 +65,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--pywb-venv", type=Path, default=None, metavar="DIR",
         help="a venv with pywb (default: $ARCHIVER_PYWB_VENV, else .venv-pywb of the project)",
     )  # fmt: skip
+    export = commands.add_parser(
+        "export", help="the dataset as Parquet (partitioned by year) or CSV (exit codes: README)"
+    )
+    export.add_argument("output", type=Path, help="an output root holding jsonl/")
+    export.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    export.add_argument("--to", type=Path, help="export directory (default: OUTPUT/exports/FORMAT)")
+    export.add_argument(
+        "--all-versions", action="store_true", help="every capture's record, not the newest"
+    )
+
+    coverage = commands.add_parser(
+        "coverage", help="articles seen, archived and failed per month and section, with a plot"
+    )
+    coverage.add_argument("output", type=Path, help="an output root of a crawl")
+
+    card = commands.add_parser("card", help="write the dataset card OUTPUT/DATASET.md")
+    card.add_argument("output", type=Path, help="an output root of a crawl")
 
     # Listed for --help only: main() hands `archiver replica ...` to the replica's own parser.
     commands.add_parser("replica", help="the bundled replica: serve, truth, export")
@@ -94,6 +111,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         from archiver.replay import serve
 
         return serve(args.output, port=args.port, venv=args.pywb_venv)
+    if args.command == "export":
+        from archiver.export.command import run_export
+
+        return run_export(args.output, args.format, args.to, args.all_versions)
+    if args.command == "coverage":
+        from archiver.coverage.report import run_coverage
+
+        return run_coverage(args.output)
+    if args.command == "card":
+        from archiver.card import run_card
+
+        return run_card(args.output)
     raise AssertionError(args.command)
 
 

@@ -11,6 +11,8 @@ An output root (``ARCHIVE_OUTPUT_DIR``) outlives every run and holds:
 | ``reports/`` | one ``<run id>.json`` report per run |
 | ``indexes/`` | CDXJ indexes of the WARC files |
 | ``packages/`` | WACZ packages made from the archive |
+| ``exports/`` | ``archiver export``'s Parquet and CSV (``exports/parquet``, ``exports/csv``) |
+| ``DATASET.md`` | the dataset card (``archiver card``) |
 | ``.lock`` | held by the run writing to the root |
 
 Pure: no Scrapy. Components build it with ``OutputLayout.from_settings(crawler.settings)``.
@@ -25,6 +27,7 @@ from typing import Any
 from archiver import config
 
 STATE_FILENAME = "state.sqlite3"
+CARD_FILENAME = "DATASET.md"
 LOCK_FILENAME = ".lock"
 
 
@@ -66,6 +69,30 @@ class OutputLayout:
     @property
     def packages(self) -> Path:
         return self.root / "packages"
+
+    @property
+    def exports(self) -> Path:
+        return self.root / "exports"
+
+    def export_dir(self, fmt: str) -> Path:
+        """Where ``archiver export --format fmt`` writes by default."""
+        return self.exports / fmt
+
+    @property
+    def card(self) -> Path:
+        return self.root / CARD_FILENAME
+
+    @property
+    def coverage_json(self) -> Path:
+        return self.reports / "coverage.json"
+
+    @property
+    def coverage_page(self) -> Path:
+        return self.reports / "coverage.md"
+
+    @property
+    def coverage_plot(self) -> Path:
+        return self.reports / "coverage.png"
 
     @property
     def lock(self) -> Path:

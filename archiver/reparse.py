@@ -42,6 +42,7 @@ from archiver.jsonl import JsonlWriter
 from archiver.layout import OutputLayout
 from archiver.parsers import LayoutError, extract_article
 from archiver.pool import WorkerPool
+from archiver.progressbar import Progress
 from archiver.schema import validate_record
 from archiver.state import new_run_id
 from archiver.urls import PageKind, canonical_url, page_kind
@@ -87,9 +88,11 @@ def reparse(output: Path, destination: Path, *, workers: int | None = None) -> R
     count = default_workers() if workers is None else workers
     captures = RequisiteCaptures(OutputLayout(output).state_db)
     try:
-        with fewer_collections():  # a batch job: fewer, cheaper collections
+        with fewer_collections(), Progress("reparse: captures") as progress:
             pages = _first_captures(output, report)
-            asyncio.run(_write_all(pages, count, writer, report, captures))
+            asyncio.run(
+                _write_all(pages, count, writer, report, captures=captures, progress=progress)
+            )
     except BaseException:
         writer.abandon()  # its .open file stays: never shipped as if whole
         raise
@@ -105,9 +108,12 @@ async def _write_all(
     workers: int,
     writer: JsonlWriter,
     report: ReparseReport,
+    *,
     captures: RequisiteCaptures,
+    progress: Progress,
 ) -> None:
     async for url, (kind, value) in _parsed(pages, workers):
+        progress.advance()
         if kind == "layout":
             report.layout_errors.append((url, value))
             logger.warning("No record from %s: layout not recognised: %s", url, value)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import struct
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
@@ -39,6 +39,7 @@ class SitemapLinks:
 
     kind: str  # "urlset" or "sitemapindex"
     locs: list[str]
+    lastmods: dict[str, str] = field(default_factory=dict)  # loc → its <lastmod>, where given
 
 
 def read_sitemap(body: bytes, *, max_size: int) -> SitemapLinks:
@@ -57,11 +58,13 @@ def read_sitemap(body: bytes, *, max_size: int) -> SitemapLinks:
         raise NotASitemap(f"not XML: {str(exc) or 'no root element'}") from exc
     if sitemap.type not in _KINDS:
         raise NotASitemap(f"not a sitemap: the root element is <{sitemap.type}>")
-    locs = [entry["loc"] for entry in sitemap if entry.get("loc")]
+    entries = [entry for entry in sitemap if entry.get("loc")]
+    locs = [entry["loc"] for entry in entries]
+    lastmods = {entry["loc"]: entry["lastmod"] for entry in entries if entry.get("lastmod")}
     root = sitemap.xmliter.root
     if root is not None and root.getroottree().docinfo.internalDTD is not None:
         raise SitemapError("sitemap declares a DTD (found by the parser): refused")
-    return SitemapLinks(kind=sitemap.type, locs=locs)
+    return SitemapLinks(kind=sitemap.type, locs=locs, lastmods=lastmods)
 
 
 def _gunzip(body: bytes, max_size: int) -> bytes:

@@ -61,12 +61,35 @@ CREATE TABLE IF NOT EXISTS requisites (
     run_id TEXT NOT NULL,
     followed INTEGER NOT NULL      -- 0: a stylesheet whose own requisites are not all in yet
 );
+CREATE TABLE IF NOT EXISTS discovered (
+    url TEXT PRIMARY KEY,          -- canonical article URL, as a listing or sitemap linked it
+    in_listing INTEGER NOT NULL DEFAULT 0,  -- 1: some category listing linked it
+    in_sitemap INTEGER NOT NULL DEFAULT 0,  -- 1: some sitemap listed it
+    listing_published TEXT,        -- the listing entry's date (ISO), NULL if none
+    listing_section TEXT,          -- the listing entry's first category as displayed
+    sitemap_lastmod TEXT,          -- the sitemap's <lastmod>, as written
+    run_id TEXT NOT NULL,          -- the run that first saw it
+    first_seen TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS walks (
     listing TEXT PRIMARY KEY,      -- a category listing's first page
     run_id TEXT NOT NULL,
     completed_at TEXT NOT NULL     -- when a walk of it last reached its last page
 );
 """
+
+
+_LISTING_UPSERT = (
+    "INSERT INTO discovered (url, in_listing, listing_published, listing_section, run_id,"
+    " first_seen) VALUES (?, 1, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET in_listing = 1,"
+    " listing_published = coalesce(excluded.listing_published, listing_published),"
+    " listing_section = coalesce(excluded.listing_section, listing_section)"
+)
+_SITEMAP_UPSERT = (
+    "INSERT INTO discovered (url, in_sitemap, sitemap_lastmod, run_id, first_seen)"
+    " VALUES (?, 1, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET in_sitemap = 1,"
+    " sitemap_lastmod = coalesce(excluded.sitemap_lastmod, sitemap_lastmod)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +175,16 @@ class CrawlState:
                 continue
             if kinds is None or kind in kinds:
                 yield Failure(url, kind, status, reason, attempts)
+
+    def add_discovered(self, rows: Iterable[tuple[str, str, str | None, str | None]]) -> None:
+        """Note (url, "listing" or "sitemap", date, section or lastmod) of articles a listing
+        or sitemap linked, in one transaction (``archiver.discovery`` builds the rows); what
+        is known already is kept where the new row has nothing."""
+        listing = [(u, d, s, self.run_id, _now()) for u, src, d, s in rows if src == "listing"]
+        sitemap = [(u, d, self.run_id, _now()) for u, src, d, _ in rows if src == "sitemap"]
+        with self._transaction():
+            self._db.executemany(_LISTING_UPSERT, listing)
+            self._db.executemany(_SITEMAP_UPSERT, sitemap)
 
     def walk_completed(self, listing: str) -> bool:
         row = self._db.execute("SELECT 1 FROM walks WHERE listing = ?", (listing,)).fetchone()

@@ -29,6 +29,7 @@ from twisted.python.failure import Failure
 
 from archiver.capture.extension import capture_for
 from archiver.decoding import page_text
+from archiver.discovery import remember_listing, remember_sitemap
 from archiver.failures import RETRIED_FAILURES, FailureLedger
 from archiver.items import ArticleRecord
 from archiver.meta import KIND_META_KEY, WALK_META_KEY
@@ -143,6 +144,7 @@ class ArchiveSpider(Spider):
             self.failures.worker_crashed(response, exc)
             return
         self.failures.succeeded(response)
+        remember_listing(self.crawler, listing.entries, self.site_article)
         new = 0
         for entry in listing.entries:
             # An entry is a post: a listing linking listings would chain walks without end.
@@ -218,6 +220,7 @@ class ArchiveSpider(Spider):
             self.failures.skipped(response, str(exc))
             return
         self.failures.succeeded(response)
+        remember_sitemap(self.crawler, links, self.site_article)
         for loc in links.locs:
             if links.kind == "sitemapindex" or page_kind(loc) is not PageKind.SITEMAP:
                 yield from self.follow(loc)

@@ -1,0 +1,1 @@
+"""The coverage report: what was seen, archived and missed, by month and section."""
