@@ -23,6 +23,11 @@ ARCHIVE_COMMIT_SECONDS = 10.0  # ... or at least this often
 ARCHIVE_FULL_WALK = False  # True: page every listing to its end even when nothing is new
 ARCHIVE_REPORT_ENABLED = True  # reports/<run id>.json at the end of every run
 ARCHIVE_PROGRESS_INTERVAL = 60.0  # seconds between progress lines; 0: none
+# Re-checks (archiver crawl --recheck, archiver.recheck): per run at most this many archived
+# pages (0: no cap), oldest check first, each last checked more than MIN_AGE ago (seconds,
+# or 30m, 20h, 30d): a nightly run does not ask again for what the last night answered.
+ARCHIVE_RECHECK_MAX_PAGES = 1000
+ARCHIVE_RECHECK_MIN_AGE = "20h"
 
 # --- Politeness: a slow, honest crawler of one public site -----------------------------------
 USER_AGENT = (
@@ -122,6 +127,9 @@ EXTENSIONS = {
     # First of all: a second run on the same output stops here, before anything is repaired,
     # opened or fetched (Scrapy builds extensions before the engine and the pipelines).
     "archiver.extensions.lock.OutputLockExtension": -100,
+    # Before the WARC writer and the report: at the close it notes the last re-check
+    # answers while the WARC file is open to be synced, and the report then lists them.
+    "archiver.extensions.recheck.RecheckLedger": -10,
     "archiver.capture.extension.WarcCaptureExtension": 0,
     "archiver.extensions.report.RunReportExtension": 10,
     "archiver.extensions.progress.ProgressExtension": 20,

@@ -54,7 +54,52 @@ CREATE TABLE IF NOT EXISTS walks (
     run_id TEXT NOT NULL,
     completed_at TEXT NOT NULL     -- when a walk of it last reached its last page
 );
+-- Re-checks (archiver crawl --recheck, archiver.recheck); tables added by IF NOT EXISTS,
+-- so a state database of an older version gains them on its next open.
+CREATE TABLE IF NOT EXISTS checks (
+    url TEXT PRIMARY KEY,          -- an archived URL (the articles row's)
+    checked_at TEXT NOT NULL,      -- when a re-check last had an answer for it
+    outcome TEXT NOT NULL,         -- unchanged, changed, withdrawn, bad
+    status INTEGER,                -- the HTTP status of that answer
+    detail TEXT,                   -- why withdrawn or bad; NULL otherwise
+    withdrawn_at TEXT,             -- first re-check that found it gone; NULL while present
+    run_id TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS versions (
+    url TEXT NOT NULL,             -- versions 2, 3, ...; the articles row holds the newest
+    version INTEGER NOT NULL,
+    record_id TEXT NOT NULL,       -- its record's warc.record_id
+    supersedes TEXT NOT NULL,      -- the warc.record_id of the version it replaces
+    jsonl_file TEXT NOT NULL,
+    fetched_at TEXT NOT NULL,
+    run_id TEXT NOT NULL,
+    PRIMARY KEY (url, version)
+);
 """
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """The answer one re-check had for an archived URL (``archiver.recheck``)."""
+
+    url: str
+    outcome: str  # unchanged, withdrawn, bad (changed is noted with its new version)
+    status: int | None
+    detail: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedPage:
+    """An archived URL's current version, as a re-check needs it."""
+
+    url: str
+    version: int
+    record_id: str  # its response record's WARC-Record-ID
+    payload_digest: str
+    fetched_at: str  # that record's WARC-Date
+    warc_filename: str
+    warc_offset: int
+    warc_length: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,13 +141,90 @@ class CrawlState:
     def add_articles(self, records: Iterable[tuple[dict[str, Any], str]]) -> None:
         """Mark (record as written, jsonl file name) pairs archived and clear their failures,
         in one transaction."""
-        rows = [_article_row(record, jsonl_file, self.run_id) for record, jsonl_file in records]
+        pairs = list(records)
+        rows = [_article_row(record, jsonl_file, self.run_id) for record, jsonl_file in pairs]
+        newer = [pair for pair in pairs if pair[0].get("version", 1) > 1]
         with self._transaction():
             self._db.executemany(
                 "INSERT OR IGNORE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
             )
             self._db.executemany("DELETE FROM failures WHERE url = ?", [(r[0],) for r in rows])
+            self._add_versions(newer)
         self.uncommitted.difference_update(str(r[0]) for r in rows)
+
+    def _add_versions(self, pairs: list[tuple[dict[str, Any], str]]) -> None:
+        """Versions 2, 3, ... (a re-check found the page changed): the articles row now
+        names the newest, the versions table keeps each, the check is noted changed."""
+        for record, jsonl_file in pairs:
+            row = _article_row(record, jsonl_file, self.run_id)
+            self._db.execute(
+                "UPDATE articles SET post_id = ?, jsonl_file = ?, warc_filename = ?,"
+                " warc_offset = ?, warc_length = ?, record_id = ?, payload_digest = ?,"
+                " fetched_at = ?, run_id = ? WHERE url = ?",
+                (*row[1:], row[0]),
+            )
+            self._db.execute(
+                "INSERT OR IGNORE INTO versions VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (row[0], record["version"], row[6], record["supersedes"], jsonl_file, row[8],
+                 self.run_id),
+            )  # fmt: skip
+        self._note_checks(Check(str(r["url"]), "changed", 200) for r, _ in pairs)
+
+    def current_version(self, url: str) -> int:
+        """The newest version of an archived URL: 1, 2, ...; 0 if it is not archived."""
+        if not self.is_archived(url):
+            return 0
+        row = self._db.execute("SELECT max(version) FROM versions WHERE url = ?", (url,))
+        return int(row.fetchone()[0] or 1)
+
+    def recheck_candidates(self, *, checked_before: str, limit: int | None) -> list[ArchivedPage]:
+        """Archived URLs last checked (or, never re-checked, captured) before
+        ``checked_before``, oldest first, at most ``limit`` (None: all)."""
+        query = (
+            "SELECT a.url, coalesce((SELECT max(version) FROM versions v WHERE v.url = a.url), 1),"
+            " a.record_id, a.payload_digest, a.fetched_at, a.warc_filename, a.warc_offset,"
+            " a.warc_length FROM articles a LEFT JOIN checks c ON c.url = a.url"
+            " WHERE coalesce(c.checked_at, a.fetched_at) < ?"
+            " ORDER BY coalesce(c.checked_at, a.fetched_at), a.url LIMIT ?"
+        )
+        rows = self._db.execute(query, (checked_before, -1 if limit is None else limit))
+        return [ArchivedPage(*row) for row in rows.fetchall()]
+
+    def note_checks(self, checks: Iterable[Check]) -> None:
+        """Note re-check answers (unchanged, withdrawn, bad) in one transaction."""
+        with self._transaction():
+            self._note_checks(checks)
+
+    def _note_checks(self, checks: Iterable[Check]) -> None:
+        now = _now()
+        rows = [
+            (c.url, now, c.outcome, c.status, c.detail, now if c.outcome == "withdrawn" else None,
+             self.run_id)
+            for c in checks
+        ]  # fmt: skip
+        # A page gone stays withdrawn since its first such answer; one that is back is not.
+        self._db.executemany(
+            "INSERT INTO checks VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET"
+            " checked_at = excluded.checked_at, outcome = excluded.outcome,"
+            " status = excluded.status, detail = excluded.detail, run_id = excluded.run_id,"
+            " withdrawn_at = CASE WHEN excluded.withdrawn_at IS NULL THEN NULL"
+            " ELSE coalesce(checks.withdrawn_at, excluded.withdrawn_at) END",
+            rows,
+        )
+
+    def checks(self, *, run_id: str | None = None) -> list[dict[str, Any]]:
+        """Re-check answers noted (``run_id``: by that run), by URL."""
+        query = "SELECT url, outcome, status, detail, checked_at, withdrawn_at, run_id FROM checks"
+        names = ("url", "outcome", "status", "detail", "checked_at", "withdrawn_at")
+        rows = self._db.execute(query + " ORDER BY url").fetchall()
+        return [dict(zip(names, r, strict=False)) for r in rows if run_id in (None, r[6])]
+
+    def versions(self, *, run_id: str | None = None) -> list[dict[str, Any]]:
+        """Versions 2, 3, ... (``run_id``: those made by that run), by URL and version."""
+        query = "SELECT url, version, record_id, supersedes, fetched_at, run_id FROM versions"
+        names = ("url", "version", "record_id", "supersedes", "fetched_at")
+        rows = self._db.execute(query + " ORDER BY url, version").fetchall()
+        return [dict(zip(names, r, strict=False)) for r in rows if run_id in (None, r[5])]
 
     def is_archived_or_pending(self, url: str) -> bool:
         """Archived by any run, or written by this one and awaiting its commit."""

@@ -22,6 +22,7 @@ from scrapy.http import Response
 
 from archiver import config
 from archiver.exitcodes import exit_code
+from archiver.extensions.recheck import recheck_report
 from archiver.files import write_json_atomically
 from archiver.layout import OutputLayout
 from archiver.meta import KIND_META_KEY
@@ -104,7 +105,14 @@ class RunReportExtension:
             "failed": [asdict(f) for f in state.failures(run_id=state.run_id)],
             "scope": {name: stats.get(key, 0) for name, key in SCOPE_KEYS.items()},
             "limits": self.limits(stats),
+            **self.recheck(),
         }
+
+    def recheck(self) -> dict[str, Any]:
+        """A re-check run's answers (``archiver.extensions.recheck``); {} for a crawl."""
+        if getattr(self.crawler.spider, "name", None) != "recheck":
+            return {}
+        return {"recheck": recheck_report(self.crawler)}
 
     def limits(self, stats: dict[str, Any]) -> dict[str, Any]:
         """What the trap bounds stopped: walks cut short (by URL) and links too deep."""
