@@ -8,6 +8,11 @@ without a new version, and writes a revisit record for every other article.
 
 from __future__ import annotations
 
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +20,7 @@ import pytest
 
 from archiver import exitcodes
 from archiver.capture.revisit import IDENTICAL_PAYLOAD_DIGEST, SERVER_NOT_MODIFIED
+from archiver.demo import MIRROR_SETTINGS, scrapy_env
 from archiver.layout import STATE_FILENAME
 from archiver.state import CrawlState
 from replica import ReplicaServer, build_site, changes
@@ -25,6 +31,8 @@ pytestmark = pytest.mark.e2e
 
 ARTICLES = 24
 NOW = {"ARCHIVE_RECHECK_MIN_AGE": "0"}  # every archived page is due
+# About 0.2 s a request, one at a time, answers noted every 3: a kill lands mid-run.
+SLOW = {"DOWNLOAD_DELAY": "0.2", "CONCURRENT_REQUESTS": "1", "ARCHIVE_COMMIT_ITEMS": "3"}
 
 
 def recheck(server: ReplicaServer, output: Path, **settings: str) -> FaultRun:
@@ -140,3 +148,53 @@ def test_conditional_requests_get_304_and_a_server_not_modified_revisit(tmp_path
         profiles = {refers[1] for visits in run.warcs.revisits.values() for refers in visits}
         assert profiles == {SERVER_NOT_MODIFIED}
         assert [r["url"] for r in run.records if r["version"] == 2] == [server.base_url + edited]
+
+
+def noted_checks(output: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{output / STATE_FILENAME}?mode=ro", uri=True) as db:
+            return int(db.execute("SELECT count(*) FROM checks").fetchone()[0])
+    except sqlite3.Error:  # not created yet, or busy
+        return 0
+
+
+def kill_once_answers_are_noted(process: subprocess.Popen[bytes], output: Path) -> None:
+    """SIGKILL as soon as the run has noted some answers (bounded: 60 s)."""
+    deadline = time.monotonic() + 60
+    while process.poll() is None and time.monotonic() < deadline:
+        if noted_checks(output) >= 3:
+            process.send_signal(signal.SIGKILL)
+            return
+        time.sleep(0.05)
+
+
+def test_kill_9_during_a_recheck_then_resume_loses_and_repeats_nothing(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    with ReplicaServer(build_site(0, 40)) as server:
+        first = crawl(server, output)
+        urls = sorted(r["url"] for r in first.records)
+        edited = urls[::4]  # spread over the run: some before the kill, some after
+        server.faults.update({path_of(u): changes.edited() for u in edited})
+        time.sleep(3)  # the re-check's answers are then clearly later than the captures
+        started = time.time()
+        command = [sys.executable, "-m", "archiver.cli", "crawl", "--recheck"]
+        command += ["--output", str(output), "--base-url", server.base_url]
+        for name, value in {**MIRROR_SETTINGS, **NOW, **SLOW}.items():
+            command += ["-s", f"{name}={value}"]
+        process = subprocess.Popen(command, env=scrapy_env(), stdout=subprocess.DEVNULL)
+        kill_once_answers_are_noted(process, output)
+        assert process.wait(timeout=60) == -signal.SIGKILL, "the re-check ended before the kill"
+        answered = set(checks(output))
+        assert 0 < len(answered) < len(urls), "the kill should land mid-run"
+        # Resume: the same bound as a nightly run, an age that leaves out what was answered.
+        age = str(int(time.time() - started) + 1)
+        resumed = crawl(server, output, "--recheck", ARCHIVE_RECHECK_MIN_AGE=age)
+        assert resumed.code == exitcodes.OK, resumed.log[-3000:]
+        asked = {e["path"] for e in resumed.requests}
+        assert asked.isdisjoint(path_of(u) for u in answered), "a noted page asked again"
+        assert set(checks(output)) == set(urls), "every page answered once the run resumed"
+        versions = [(r["url"], r["version"]) for r in resumed.records]
+        assert len(versions) == len(set(versions)), "a record version written twice"
+        assert sorted(u for u, v in versions if v == 2) == edited
+        for url in set(urls) - set(edited):
+            assert 1 <= len(resumed.warcs.revisits[url]) <= 2, url
