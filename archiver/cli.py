@@ -21,6 +21,11 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--base-url", default=None, help="a mirror's scheme://host[:port]")
     crawl.add_argument("--full-walk", action="store_true", help="page every listing to its end")
     crawl.add_argument(
+        "--recheck",
+        action="store_true",
+        help="re-check archived pages instead of discovering (bounds: ARCHIVE_RECHECK_*)",
+    )
+    crawl.add_argument(
         "-s", dest="settings", action="append", default=[], metavar="NAME=VALUE",
         help="override a Scrapy or ARCHIVE_* setting (repeatable)",
     )  # fmt: skip
@@ -135,6 +140,7 @@ def run_crawl(args: argparse.Namespace) -> int:
         base_url=args.base_url or DEFAULT_BASE_URL,
         full_walk=args.full_walk,
         overrides=args.settings,
+        recheck=args.recheck,
     )
 
 

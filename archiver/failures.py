@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 RETRIED_FAILURES = ("listing", "article", "sitemap", "parse")
 # A failed page requisite is retried by archiver.spiders.requisites, and fails no page.
 REQUISITE_FAILURE = "requisite"
+REQUISITE_STATS = "archiver/requisites/"  # stats: <page kind>/fetched, /bytes, /failed, ...
 
 
 class FailureLedger:
@@ -115,7 +116,7 @@ class FailureLedger:
     def requisite_failed(self, url: str, page_kind: str, status: int | None, reason: str) -> None:
         """A page requisite not captured (404, cut at DOWNLOAD_MAXSIZE, a network error):
         kind ``requisite``, reported and retried by the next run, but no page failed."""
-        self._inc(f"archiver/requisites/{page_kind}/failed")
+        self._inc(f"{REQUISITE_STATS}{page_kind}/failed")
         logger.warning("Failed to capture requisite %s (of a %s page): %s", url, page_kind, reason)
         self.state.record_failure(url, kind=REQUISITE_FAILURE, status=status, reason=reason)
 

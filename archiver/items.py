@@ -112,9 +112,23 @@ class ArticleRecord(ArticleContent):
     fetched_at: str  # ISO 8601 UTC time of the capture
     warc: WarcPointer  # the article's response record in warc/
     payload_digest: str  # "sha1:BASE32", equal to that record's WARC-Payload-Digest
+    # Versions (issue 16: a re-check that finds the page changed): 1 for the first capture
+    # of an article, then 2, 3, ... for each changed re-capture; ``supersedes`` is the
+    # ``warc.record_id`` of the record this one replaces (None for version 1). The newest
+    # version of a URL is the current one; none is ever deleted.
+    version: int = 1
+    supersedes: str | None = None
 
     @classmethod
-    def build(cls, content: ArticleContent, *, url: str, capture: Capture) -> ArticleRecord:
+    def build(
+        cls,
+        content: ArticleContent,
+        *,
+        url: str,
+        capture: Capture,
+        version: int = 1,
+        supersedes: str | None = None,
+    ) -> ArticleRecord:
         """Join what the parser extracted with where and when it was captured."""
         fields = {name: getattr(content, name) for name in CONTENT_FIELDS}
         return cls(
@@ -122,6 +136,8 @@ class ArticleRecord(ArticleContent):
             fetched_at=capture.fetched_at,
             warc=capture.warc,
             payload_digest=capture.payload_digest,
+            version=version,
+            supersedes=supersedes,
             **fields,
         )
 

@@ -15,3 +15,6 @@ REQUISITE_META_KEY = "archiver_requisite"
 # The response's items.Capture, left by capture.extension (an asyncio.Future of it while a
 # worker encodes it; capture.middleware awaits that).
 CAPTURE_META_KEY = "archiver_capture"
+# The capture a re-check request re-asks for (a capture.revisit.RevisitOf, set by the
+# re-check spider): an unchanged answer is written as a revisit record of it.
+REVISIT_META_KEY = "archiver_revisit_of"

@@ -62,7 +62,8 @@ class ValidatePipeline:
 
 class DeduplicatePipeline:
     """Drops a record whose article is already archived, by this run or an earlier one
-    (two URLs that redirect to one article). Reads no settings."""
+    (two URLs that redirect to one article); a re-check's new version (``version`` > 1)
+    passes unless that version is archived or pending already. Reads no settings."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -73,7 +74,12 @@ class DeduplicatePipeline:
 
     def process_item(self, item: ArticleRecord) -> ArticleRecord:
         state = get_state(self.crawler)
-        if state.is_archived_or_pending(item.url):
+        if item.version > 1:
+            pending = item.url in state.uncommitted
+            duplicate = pending or state.current_version(item.url) >= item.version
+        else:
+            duplicate = state.is_archived_or_pending(item.url)
+        if duplicate:
             self.crawler.stats.inc_value("archiver/records/duplicate")
             raise DropItem(f"Duplicate record for {item.url}", log_level="INFO")
         state.uncommitted.add(item.url)

@@ -17,6 +17,7 @@ from twisted.python.failure import Failure
 from archiver import exitcodes
 from archiver.extensions.lock import LockHeld, OutputNotWritable
 from archiver.spiders.archive import ArchiveSpider
+from archiver.spiders.recheck import RecheckSpider
 from archiver.urls import DEFAULT_BASE_URL
 
 logger = logging.getLogger(__name__)
@@ -51,14 +52,16 @@ def run_crawl(
     base_url: str = DEFAULT_BASE_URL,
     full_walk: bool = False,
     overrides: Sequence[str] = (),
+    recheck: bool = False,
 ) -> int:
-    """Crawl, then return the exit code; never raises for an expected failure."""
+    """Crawl (``recheck``: re-check archived pages instead, ``archiver.spiders.recheck``),
+    then return the exit code; never raises for an expected failure."""
     try:
         settings = crawl_settings(output, full_walk, overrides)
     except BadSetting as exc:
         return _refuse(exitcodes.BAD_CONFIG, str(exc))
     process = CrawlerProcess(settings)
-    crawler = process.create_crawler(ArchiveSpider)
+    crawler = process.create_crawler(RecheckSpider if recheck else ArchiveSpider)
     errors: list[Failure] = []
     process.crawl(crawler, base_url=base_url).addErrback(errors.append)
     process.start()  # blocks; SIGTERM/SIGINT stop gracefully, a second one at once

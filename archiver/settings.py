@@ -52,6 +52,12 @@ ARCHIVE_REQUISITES_ENABLED = True
 ARCHIVE_REQUISITE_HOSTS: list[str] = []
 ARCHIVE_REQUISITE_DEPTH = 5  # stylesheet @import/url() hops followed (wpull's bound)
 
+# Re-checks (archiver crawl --recheck, archiver.recheck): per run at most this many archived
+# pages (0: no cap), oldest check first, each last checked more than MIN_AGE ago (seconds,
+# or 30m, 20h, 30d): a nightly run does not ask again for what the last night answered.
+ARCHIVE_RECHECK_MAX_PAGES = 1000
+ARCHIVE_RECHECK_MIN_AGE = "20h"
+
 # --- Politeness: a slow, honest crawler of one public site -----------------------------------
 USER_AGENT = (
     f"archiver/{__version__} (archival crawler for research on the ASHARQ AL-AWSAT English "
@@ -150,6 +156,9 @@ EXTENSIONS = {
     # First of all: a second run on the same output stops here, before anything is repaired,
     # opened or fetched (Scrapy builds extensions before the engine and the pipelines).
     "archiver.extensions.lock.OutputLockExtension": -100,
+    # Before the WARC writer and the report: at the close it notes the last re-check
+    # answers while the WARC file is open to be synced, and the report then lists them.
+    "archiver.extensions.recheck.RecheckLedger": -10,
     "archiver.capture.extension.WarcCaptureExtension": 0,
     # After the WARC extension: its handlers (repair, close) run before these (connect order).
     "archiver.extensions.indexing.CdxjIndexExtension": 5,

@@ -22,74 +22,34 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from archiver.layout import OutputLayout
+from archiver.state_tables import LISTING_UPSERT, SCHEMA, SITEMAP_UPSERT
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS articles (
-    url TEXT PRIMARY KEY,          -- canonical article URL (the record's url)
-    post_id INTEGER,
-    jsonl_file TEXT NOT NULL,      -- file under jsonl/ holding the record
-    warc_filename TEXT NOT NULL,   -- the record's warc pointer
-    warc_offset INTEGER NOT NULL,
-    warc_length INTEGER NOT NULL,
-    record_id TEXT NOT NULL,
-    payload_digest TEXT NOT NULL,
-    fetched_at TEXT NOT NULL,
-    run_id TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS failures (
-    url TEXT PRIMARY KEY,
-    kind TEXT NOT NULL,            -- root, listing, article, sitemap, robots
-    status INTEGER,                -- HTTP status, NULL for network errors and parse failures
-    reason TEXT NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 1,
-    run_id TEXT NOT NULL,
-    last_seen TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS requisites (
-    url TEXT PRIMARY KEY,          -- as the page wrote it, resolved (query kept)
-    status INTEGER NOT NULL,       -- HTTP status of the final response (200); 0: a claim, a
-                                   -- fetch begun whose capture, if written, lies after
-    warc_filename TEXT NOT NULL,   -- its response record in warc/ (a claim: the WARC file
-    warc_offset INTEGER NOT NULL,  -- and offset when the fetch began)
-    warc_length INTEGER NOT NULL,
-    record_id TEXT NOT NULL,
-    payload_digest TEXT NOT NULL,
-    run_id TEXT NOT NULL,
-    followed INTEGER NOT NULL      -- 0: a stylesheet whose own requisites are not all in yet
-);
-CREATE TABLE IF NOT EXISTS discovered (
-    url TEXT PRIMARY KEY,          -- canonical article URL, as a listing or sitemap linked it
-    in_listing INTEGER NOT NULL DEFAULT 0,  -- 1: some category listing linked it
-    in_sitemap INTEGER NOT NULL DEFAULT 0,  -- 1: some sitemap listed it
-    listing_published TEXT,        -- the listing entry's date (ISO), NULL if none
-    listing_section TEXT,          -- the listing entry's first category as displayed
-    sitemap_lastmod TEXT,          -- the sitemap's <lastmod>, as written
-    run_id TEXT NOT NULL,          -- the run that first saw it
-    first_seen TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS walks (
-    listing TEXT PRIMARY KEY,      -- a category listing's first page
-    run_id TEXT NOT NULL,
-    completed_at TEXT NOT NULL     -- when a walk of it last reached its last page
-);
-"""
+@dataclass(frozen=True, slots=True)
+class Check:
+    """The answer one re-check had for an archived URL (``archiver.recheck``)."""
+
+    url: str
+    outcome: str  # unchanged, withdrawn, bad (changed is noted with its new version)
+    status: int | None
+    detail: str | None = None
 
 
-_LISTING_UPSERT = (
-    "INSERT INTO discovered (url, in_listing, listing_published, listing_section, run_id,"
-    " first_seen) VALUES (?, 1, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET in_listing = 1,"
-    " listing_published = coalesce(excluded.listing_published, listing_published),"
-    " listing_section = coalesce(excluded.listing_section, listing_section)"
-)
-_SITEMAP_UPSERT = (
-    "INSERT INTO discovered (url, in_sitemap, sitemap_lastmod, run_id, first_seen)"
-    " VALUES (?, 1, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET in_sitemap = 1,"
-    " sitemap_lastmod = coalesce(excluded.sitemap_lastmod, sitemap_lastmod)"
-)
+@dataclass(frozen=True, slots=True)
+class ArchivedPage:
+    """An archived URL's current version, as a re-check needs it."""
+
+    url: str
+    version: int
+    record_id: str  # its response record's WARC-Record-ID
+    payload_digest: str
+    fetched_at: str  # that record's WARC-Date
+    warc_filename: str
+    warc_offset: int
+    warc_length: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +76,9 @@ class CrawlState:
         # WAL: readers never block the writer; FULL: a commit survives power loss.
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(_SCHEMA)
+        # One transaction: page 1 is written once, not once per table (a new database's
+        # WAL stays ~30 KB, as before the re-check tables; the full-disk tests rely on it).
+        self._db.executescript(f"BEGIN;{SCHEMA}COMMIT;")
 
     def close(self) -> None:
         self._db.close()
@@ -131,13 +93,90 @@ class CrawlState:
     def add_articles(self, records: Iterable[tuple[dict[str, Any], str]]) -> None:
         """Mark (record as written, jsonl file name) pairs archived and clear their failures,
         in one transaction."""
-        rows = [_article_row(record, jsonl_file, self.run_id) for record, jsonl_file in records]
+        pairs = list(records)
+        rows = [_article_row(record, jsonl_file, self.run_id) for record, jsonl_file in pairs]
+        newer = [pair for pair in pairs if pair[0].get("version", 1) > 1]
         with self._transaction():
             self._db.executemany(
                 "INSERT OR IGNORE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
             )
             self._db.executemany("DELETE FROM failures WHERE url = ?", [(r[0],) for r in rows])
+            self._add_versions(newer)
         self.uncommitted.difference_update(str(r[0]) for r in rows)
+
+    def _add_versions(self, pairs: list[tuple[dict[str, Any], str]]) -> None:
+        """Versions 2, 3, ... (a re-check found the page changed): the articles row now
+        names the newest, the versions table keeps each, the check is noted changed."""
+        for record, jsonl_file in pairs:
+            row = _article_row(record, jsonl_file, self.run_id)
+            self._db.execute(
+                "UPDATE articles SET post_id = ?, jsonl_file = ?, warc_filename = ?,"
+                " warc_offset = ?, warc_length = ?, record_id = ?, payload_digest = ?,"
+                " fetched_at = ?, run_id = ? WHERE url = ?",
+                (*row[1:], row[0]),
+            )
+            self._db.execute(
+                "INSERT OR IGNORE INTO versions VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (row[0], record["version"], row[6], record["supersedes"], jsonl_file, row[8],
+                 self.run_id),
+            )  # fmt: skip
+        self._note_checks(Check(str(r["url"]), "changed", 200) for r, _ in pairs)
+
+    def current_version(self, url: str) -> int:
+        """The newest version of an archived URL: 1, 2, ...; 0 if it is not archived."""
+        if not self.is_archived(url):
+            return 0
+        row = self._db.execute("SELECT max(version) FROM versions WHERE url = ?", (url,))
+        return int(row.fetchone()[0] or 1)
+
+    def recheck_candidates(self, *, checked_before: str, limit: int | None) -> list[ArchivedPage]:
+        """Archived URLs last checked (or, never re-checked, captured) before
+        ``checked_before``, oldest first, at most ``limit`` (None: all)."""
+        query = (
+            "SELECT a.url, coalesce((SELECT max(version) FROM versions v WHERE v.url = a.url), 1),"
+            " a.record_id, a.payload_digest, a.fetched_at, a.warc_filename, a.warc_offset,"
+            " a.warc_length FROM articles a LEFT JOIN checks c ON c.url = a.url"
+            " WHERE coalesce(c.checked_at, a.fetched_at) < ?"
+            " ORDER BY coalesce(c.checked_at, a.fetched_at), a.url LIMIT ?"
+        )
+        rows = self._db.execute(query, (checked_before, -1 if limit is None else limit))
+        return [ArchivedPage(*row) for row in rows.fetchall()]
+
+    def note_checks(self, checks: Iterable[Check]) -> None:
+        """Note re-check answers (unchanged, withdrawn, bad) in one transaction."""
+        with self._transaction():
+            self._note_checks(checks)
+
+    def _note_checks(self, checks: Iterable[Check]) -> None:
+        now = _now()
+        rows = [
+            (c.url, now, c.outcome, c.status, c.detail, now if c.outcome == "withdrawn" else None,
+             self.run_id)
+            for c in checks
+        ]  # fmt: skip
+        # A page gone stays withdrawn since its first such answer; one that is back is not.
+        self._db.executemany(
+            "INSERT INTO checks VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET"
+            " checked_at = excluded.checked_at, outcome = excluded.outcome,"
+            " status = excluded.status, detail = excluded.detail, run_id = excluded.run_id,"
+            " withdrawn_at = CASE WHEN excluded.withdrawn_at IS NULL THEN NULL"
+            " ELSE coalesce(checks.withdrawn_at, excluded.withdrawn_at) END",
+            rows,
+        )
+
+    def checks(self, *, run_id: str | None = None) -> list[dict[str, Any]]:
+        """Re-check answers noted (``run_id``: by that run), by URL."""
+        query = "SELECT url, outcome, status, detail, checked_at, withdrawn_at, run_id FROM checks"
+        names = ("url", "outcome", "status", "detail", "checked_at", "withdrawn_at")
+        rows = self._db.execute(query + " ORDER BY url").fetchall()
+        return [dict(zip(names, r, strict=False)) for r in rows if run_id in (None, r[6])]
+
+    def versions(self, *, run_id: str | None = None) -> list[dict[str, Any]]:
+        """Versions 2, 3, ... (``run_id``: those made by that run), by URL and version."""
+        query = "SELECT url, version, record_id, supersedes, fetched_at, run_id FROM versions"
+        names = ("url", "version", "record_id", "supersedes", "fetched_at")
+        rows = self._db.execute(query + " ORDER BY url, version").fetchall()
+        return [dict(zip(names, r, strict=False)) for r in rows if run_id in (None, r[5])]
 
     def is_archived_or_pending(self, url: str) -> bool:
         """Archived by any run, or written by this one and awaiting its commit."""
@@ -183,8 +222,8 @@ class CrawlState:
         listing = [(u, d, s, self.run_id, _now()) for u, src, d, s in rows if src == "listing"]
         sitemap = [(u, d, self.run_id, _now()) for u, src, d, _ in rows if src == "sitemap"]
         with self._transaction():
-            self._db.executemany(_LISTING_UPSERT, listing)
-            self._db.executemany(_SITEMAP_UPSERT, sitemap)
+            self._db.executemany(LISTING_UPSERT, listing)
+            self._db.executemany(SITEMAP_UPSERT, sitemap)
 
     def walk_completed(self, listing: str) -> bool:
         row = self._db.execute("SELECT 1 FROM walks WHERE listing = ?", (listing,)).fetchone()

@@ -49,6 +49,8 @@ def _capture(number: int) -> dict[str, Any]:
         },
         "payload_digest": "sha1:RDI5IESFYHTC6VK3SG7FQGJ53AG4UFYK",
         "parser": "divi-article/1.0",
+        "version": 1,
+        "supersedes": None,
     }
 
 

@@ -24,6 +24,8 @@ class WarcSummary:
     responses: dict[str, list[str]] = field(default_factory=dict)  # target URI → record ids
     statuses: Counter[str] = field(default_factory=Counter)
     files: list[Path] = field(default_factory=list)
+    # target URI → the WARC-Refers-To and WARC-Profile of each revisit record
+    revisits: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
 
 def read_jsonl(output: Path) -> list[dict[str, Any]]:
@@ -94,6 +96,10 @@ def _check_records(path: Path, summary: WarcSummary) -> None:
                 summary.statuses[record.http_headers.get_statuscode()] += 1
                 assert headers.get_header("WARC-Payload-Digest", "").startswith("sha1:")
                 assert headers.get_header("WARC-Block-Digest", "").startswith("sha1:")
+            elif record.rec_type == "revisit":  # a re-check's unchanged answer: pairs too
+                refers = (headers.get_header("WARC-Refers-To"), headers.get_header("WARC-Profile"))
+                summary.revisits.setdefault(uri, []).append(refers)
+                responses.add(record_id)
             content = record.content_stream()
             while content.read(1 << 20):  # to the end, never whole (a bomb expands here)
                 pass

@@ -43,13 +43,13 @@ class FaultRun:
         return {entry["url"]: entry for entry in self.report.get("failed", [])}
 
 
-def crawl(server: ReplicaServer, output: Path, **settings: str) -> FaultRun:
-    """Crawl ``server`` into ``output`` with ``archiver crawl``; check what it left:
+def crawl(server: ReplicaServer, output: Path, *args: str, **settings: str) -> FaultRun:
+    """Crawl ``server`` into ``output`` with ``archiver crawl [args]``; check what it left:
     every closed WARC decompresses to the end and passes ``warcio check``, its requests and
     responses pair, every JSONL line parses, every record's pointer opens its capture."""
     server.clear_requests()
     command = [sys.executable, "-m", "archiver.cli", "crawl", "--output", str(output)]
-    command += ["--base-url", server.base_url]
+    command += ["--base-url", server.base_url, *args]
     for name, value in {**MIRROR_SETTINGS, "LOG_LEVEL": "INFO", **settings}.items():
         command += ["-s", f"{name}={value}"]
     log, code, peak_kib = _run(command)

@@ -74,7 +74,9 @@ def test_readme_field_table_schema_and_truth_keys_agree() -> None:
     table = re.findall(r"^\| ([a-z_]+) \| ", section.split("\n## ", 1)[0], re.MULTILINE)
     assert table[0] == "field"  # the header
     assert table[1:] == list(RECORD_FIELDS)
+    # what the capture and its re-checks add (the parser's name too): no truth of the replica
     captured = {"schema_version", "parser", "fetched_at", "warc", "payload_digest"}
+    captured |= {"version", "supersedes"}
     assert list(TRUTH_KEYS) == [name for name in RECORD_FIELDS if name not in captured]
     assert set(CONTENT_FIELDS) - {"parser"} == set(TRUTH_KEYS) - {"url"}
 
@@ -86,7 +88,8 @@ def test_every_content_field_has_its_parser_method() -> None:
 
 def as_version_1(record: dict[str, Any]) -> dict[str, Any]:
     """A version-2 record as version 1 wrote it (docs/schema.md, in reverse)."""
-    old = {key: value for key, value in record.items() if key != "category_slugs"}
+    new_in_2 = {"category_slugs", "version", "supersedes"}
+    old = {key: value for key, value in record.items() if key not in new_in_2}
     old["schema_version"] = 1
     old["tags"] = [tag["name"] for tag in record["tags"] if tag["name"]]
     old["images"] = [{k: v for k, v in i.items() if k != "capture"} for i in record["images"]]

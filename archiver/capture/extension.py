@@ -27,11 +27,12 @@ from archiver import config
 from archiver.capture.exchange import Exchange
 from archiver.capture.records import exchange_from_scrapy
 from archiver.capture.recovery import RepairResult, repair_directory
+from archiver.capture.revisit import RevisitOf, encode_revisit, revisit_profile
 from archiver.capture.serialize import ExchangeRecords, encode_exchange
 from archiver.capture.writer import WarcFileWriter
 from archiver.items import Capture
 from archiver.layout import OutputLayout
-from archiver.meta import CAPTURE_META_KEY
+from archiver.meta import CAPTURE_META_KEY, REVISIT_META_KEY
 from archiver.outcomes import WARC_ERRORS_KEY, WARC_REPAIR_ERROR, WARC_WRITE_ERROR
 from archiver.pool import WorkerCrashed, WorkerPool
 from archiver.pool.crawler import get_workers
@@ -121,6 +122,11 @@ class WarcCaptureExtension:
             self._inc("archiver/warc/not_written")
             return
         exchange = exchange_from_scrapy(request, response)
+        if (records := self._revisit(request, exchange)) is not None:
+            # A re-check that found the archived payload (small: headers only, no worker).
+            if (capture := self._write(request, exchange, records)) is not None:
+                request.meta[CAPTURE_META_KEY] = capture
+            return
         if self.workers is not None and self.workers.active:
             pending: asyncio.Future[Capture | None] = asyncio.get_running_loop().create_future()
             encoding = self.workers.submit(
@@ -131,6 +137,18 @@ class WarcCaptureExtension:
             return
         if (capture := self._write(request, exchange, None)) is not None:
             request.meta[CAPTURE_META_KEY] = capture
+
+    def _revisit(self, request: Request, exchange: Exchange) -> ExchangeRecords | None:
+        """A revisit record for a re-check (``REVISIT_META_KEY``) that found the payload it
+        re-asks for unchanged; None: the exchange is written whole."""
+        original = request.meta.get(REVISIT_META_KEY)
+        if not isinstance(original, RevisitOf):
+            return None
+        profile = revisit_profile(exchange, original)
+        if profile is None:
+            return None
+        self._inc("archiver/warc/revisits")
+        return encode_revisit(exchange, original, profile, gzip_level=self.writer.gzip_level)
 
     def _encoded(
         self,

@@ -23,11 +23,11 @@ from scrapy.http import Response
 
 from archiver import config
 from archiver.exitcodes import exit_code
-from archiver.failures import REQUISITE_FAILURE
+from archiver.extensions.recheck import recheck_report
+from archiver.failures import REQUISITE_FAILURE, REQUISITE_STATS
 from archiver.files import write_json_atomically
 from archiver.layout import OutputLayout
 from archiver.meta import KIND_META_KEY
-from archiver.spiders.requisites import report_section as requisites_report
 from archiver.state import get_state
 
 if TYPE_CHECKING:
@@ -114,7 +114,14 @@ class RunReportExtension:
                 **requisites_report(stats),
                 "failed_urls": [asdict(f) for f in failures if f.kind == REQUISITE_FAILURE],
             },
+            **self.recheck(),
         }
+
+    def recheck(self) -> dict[str, Any]:
+        """A re-check run's answers (``archiver.extensions.recheck``); {} for a crawl."""
+        if getattr(self.crawler.spider, "name", None) != "recheck":
+            return {}
+        return {"recheck": recheck_report(self.crawler)}
 
     def limits(self, stats: dict[str, Any]) -> dict[str, Any]:
         """What the trap bounds stopped: walks cut short (by URL) and links too deep."""
@@ -128,3 +135,27 @@ class RunReportExtension:
 
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def requisites_report(stats: dict[str, Any]) -> dict[str, Any]:
+    """The run report's ``requisites``: fetched, bytes, failed and off-site, in all and per
+    page kind; the off-site ones (never fetched) by host."""
+    per_page: dict[str, dict[str, int]] = {}
+    hosts: dict[str, int] = {}
+    for key, value in stats.items():
+        if not key.startswith(REQUISITE_STATS):
+            continue
+        first, _, what = key.removeprefix(REQUISITE_STATS).partition("/")
+        if first == "offsite_host":
+            hosts[what] = value
+        elif what in _COUNTS:
+            per_page.setdefault(first, dict.fromkeys(_COUNTS, 0))[what] = value
+    totals = {what: sum(kind[what] for kind in per_page.values()) for what in _COUNTS}
+    return {
+        **totals,
+        "by_page_kind": dict(sorted(per_page.items())),
+        "offsite_by_host": dict(sorted(hosts.items())),
+    }
+
+
+_COUNTS = ("fetched", "bytes", "failed", "offsite")

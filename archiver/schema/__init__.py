@@ -17,8 +17,8 @@ checks that on mutated records, keyword by keyword):
   not), which JSON values never are: records are plain JSON data (``ArticleRecord.to_dict``
   builds lists).
 
-Beyond the schema it checks the two invariants a schema cannot state (``section`` is the
-first category, ``word_count`` counts ``text``).
+Beyond the schema it checks the invariants a schema cannot state (``section`` is the
+first category, ``word_count`` counts ``text``, ``supersedes`` is null exactly for version 1).
 """
 
 from __future__ import annotations
@@ -129,6 +129,8 @@ def _invariant_problems(record: dict[str, Any]) -> list[str]:
         problems.append(f"section: {record['section']!r} is not the first category {first!r}")
     if record["word_count"] != len(record["text"].split()):
         problems.append(f"word_count: {record['word_count']} does not count the text")
+    if (record.get("version", 1) == 1) != (record.get("supersedes") is None):  # v1: neither
+        problems.append("supersedes: null exactly when version is 1")
     return problems
 
 

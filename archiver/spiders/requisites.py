@@ -47,7 +47,7 @@ from archiver.capture.find import captured_body, find_response
 from archiver.capture.naming import WARC_SUFFIX
 from archiver.capture.writer import WarcFileWriter
 from archiver.exceptions import ForbiddenByRobots
-from archiver.failures import REQUISITE_FAILURE, FailureLedger
+from archiver.failures import REQUISITE_FAILURE, REQUISITE_STATS, FailureLedger
 from archiver.files import open_path
 from archiver.items import ArticleContent, ImageCapture
 from archiver.meta import KIND_META_KEY, REQUISITE_META_KEY
@@ -63,7 +63,7 @@ logger = logging.getLogger(__name__)
 
 KIND = REQUISITE_FAILURE  # the request's page kind (archiver_kind) and its failures' kind
 PRIORITY = 30  # retried requisites: before the articles (20) whose pages need them
-STATS = "archiver/requisites/"
+STATS = REQUISITE_STATS
 CSS_TYPES = ("text/css",)
 
 
@@ -340,27 +340,3 @@ def _css_text(response: Response) -> str:
     if isinstance(response, TextResponse):
         return response.text
     return response.body.decode("utf-8", "replace")
-
-
-def report_section(stats: dict[str, Any]) -> dict[str, Any]:
-    """The run report's ``requisites``: fetched, bytes, failed and off-site, in all and per
-    page kind; the off-site ones (never fetched) by host."""
-    per_page: dict[str, dict[str, int]] = {}
-    hosts: dict[str, int] = {}
-    for key, value in stats.items():
-        if not key.startswith(STATS):
-            continue
-        first, _, what = key.removeprefix(STATS).partition("/")
-        if first == "offsite_host":
-            hosts[what] = value
-        elif what in _COUNTS:
-            per_page.setdefault(first, dict.fromkeys(_COUNTS, 0))[what] = value
-    totals = {what: sum(kind[what] for kind in per_page.values()) for what in _COUNTS}
-    return {
-        **totals,
-        "by_page_kind": dict(sorted(per_page.items())),
-        "offsite_by_host": dict(sorted(hosts.items())),
-    }
-
-
-_COUNTS = ("fetched", "bytes", "failed", "offsite")

@@ -1,0 +1,123 @@
+"""``python -m bench.recheck [--articles N] [--pad-kb K]``: what a re-check of unchanged pages
+writes.
+
+A first crawl of an N-article replica (the replica's own server: no ETag or Last-Modified,
+so every re-check gets the whole page back with a 200 and the payload digests decide),
+then ``archiver crawl --recheck`` of every archived page (``ARCHIVE_RECHECK_MIN_AGE=0``,
+no page cap). Nothing changed, so each article's answer is a revisit record; the target is
+a re-check writing at most 5% of the first crawl's WARC bytes. A re-check writes about the
+same bytes per page whatever the page (a request record and a headers-only revisit), so the
+ratio falls as pages grow: the replica's article pages are ~15 KB, the real site's ~47 KB,
+and ``--pad-kb K`` adds K KB of text-like markup (a comment of seeded random words, as
+compressible as prose) to every article page to measure the real size. Results in
+BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from typing import Any
+
+from archiver.demo import MIRROR_SETTINGS, scrapy_env
+from replica import ReplicaServer, Response, build_site
+
+TARGET = 0.05  # the re-check's WARC bytes over the first crawl's
+_LETTERS = "etaoinshrdlucmfwypvbgkjqxz"
+# 2,000 pseudo-words of 2-10 letters: padding about as compressible as prose (~3.5x).
+WORDS = ["".join(random.Random(n).choices(_LETTERS, k=2 + n % 9)) for n in range(2000)]
+TIMEOUT = 3600
+
+
+def crawl(base_url: str, output: Path, *args: str, **settings: str) -> float:
+    """Run ``archiver crawl`` (``args``: e.g. ``--recheck``); its wall time in seconds."""
+    command = [sys.executable, "-m", "archiver.cli", "crawl", "--output", str(output)]
+    command += ["--base-url", base_url, *args]
+    for name, value in {**MIRROR_SETTINGS, "LOG_LEVEL": "WARNING", **settings}.items():
+        command += ["-s", f"{name}={value}"]
+    started = time.monotonic()
+    result = subprocess.run(
+        command, check=False, env=scrapy_env(), capture_output=True, timeout=TIMEOUT
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"crawl failed ({result.returncode}): {result.stderr[-2000:]!r}")
+    return time.monotonic() - started
+
+
+def warc_bytes(output: Path) -> dict[str, int]:
+    return {path.name: path.stat().st_size for path in (output / "warc").glob("*.warc.gz")}
+
+
+def last_report(output: Path) -> dict[str, Any]:
+    latest = max((output / "reports").glob("*.json"), key=lambda path: path.stat().st_mtime)
+    result: dict[str, Any] = json.loads(latest.read_text(encoding="utf-8"))
+    return result
+
+
+def padded(kb: int) -> Any:
+    """A fault adding ``kb`` KB of seeded words (the same bytes on every request of a path)
+    before ``</body>``: the page grows, its parse and its payload digest stay stable."""
+
+    def pad(handler: BaseHTTPRequestHandler, response: Response) -> Response:
+        rng = random.Random(zlib.crc32(handler.path.encode()))
+        words: list[str] = []
+        while sum(map(len, words)) + len(words) < kb * 1024:
+            words.append(rng.choice(WORDS))
+        body = response.body.replace(b"</body>", f"<!-- {' '.join(words)} --></body>".encode())
+        return Response(response.status, body, response.content_type, response.headers)
+
+    return pad
+
+
+def measure(articles: int, work: Path, pad_kb: int = 0) -> dict[str, Any]:
+    output = work / "output"
+    site = build_site(0, articles)
+    faults = {article.path: padded(pad_kb) for article in site.articles} if pad_kb else {}
+    with ReplicaServer(site, faults=faults) as server:
+        crawl_seconds = crawl(server.base_url, output)
+        before = warc_bytes(output)
+        recheck_seconds = crawl(
+            server.base_url,
+            output,
+            "--recheck",
+            ARCHIVE_RECHECK_MIN_AGE="0",
+            ARCHIVE_RECHECK_MAX_PAGES="0",
+        )
+    after = warc_bytes(output)
+    first, added = sum(before.values()), sum(after.values()) - sum(before.values())
+    counts = last_report(output)["recheck"]["counts"]
+    return {
+        "articles": articles,
+        "pad_kb": pad_kb,
+        "first_crawl_warc_bytes": first,
+        "first_crawl_seconds": round(crawl_seconds, 1),
+        "recheck_warc_bytes": added,
+        "recheck_seconds": round(recheck_seconds, 1),
+        "ratio": round(added / first, 4),
+        "target": TARGET,
+        "recheck_counts": counts,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.recheck", description=__doc__)
+    parser.add_argument("--articles", type=int, default=1000, help="replica size (1000)")
+    parser.add_argument("--pad-kb", type=int, default=0, help="KB added to each article page")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="archiver-bench-recheck-") as tmp:
+        result = measure(args.articles, Path(tmp), args.pad_kb)
+    print(json.dumps(result, indent=2))
+    unchanged = result["recheck_counts"].get("unchanged", 0)
+    return 0 if result["ratio"] <= TARGET and unchanged == args.articles else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

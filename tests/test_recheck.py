@@ -1,0 +1,163 @@
+"""Re-check bounds, conditional headers, the state's checks and versions, version dedupe."""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from scrapy import Spider
+from scrapy.exceptions import DropItem
+from scrapy.settings import Settings
+from scrapy.utils.test import get_crawler
+
+from archiver.items import ArticleRecord, WarcPointer
+from archiver.pipelines import DeduplicatePipeline
+from archiver.recheck import RecheckBounds, conditional_headers, parse_age
+from archiver.schema import RecordInvalid, validate_record
+from archiver.state import Check, CrawlState, get_state
+
+ID1 = "<urn:uuid:00000000-0000-4000-8000-000000000001>"
+ID2 = "<urn:uuid:00000000-0000-4000-8000-000000000002>"
+
+
+def record(url: str, fetched_at: str, *, version: int = 1, supersedes: str | None = None,
+           record_id: str = ID1) -> dict[str, Any]:  # fmt: skip
+    return {
+        "url": url,
+        "post_id": 7,
+        "warc": {"filename": "f.warc.gz", "offset": 10, "length": 20, "record_id": record_id},
+        "payload_digest": "sha1:" + "A" * 32,
+        "fetched_at": fetched_at,
+        "version": version,
+        "supersedes": supersedes,
+    }
+
+
+def test_ages_read_as_seconds_or_with_a_unit_and_a_bad_one_names_the_setting() -> None:
+    assert parse_age("3600") == timedelta(hours=1)
+    assert parse_age("20h") == timedelta(hours=20)
+    assert parse_age("30d") == timedelta(days=30)
+    assert parse_age(0) == timedelta(0)
+    with pytest.raises(ValueError, match="ARCHIVE_RECHECK_MIN_AGE"):
+        parse_age("a fortnight")
+
+
+def test_bounds_come_from_settings_and_zero_pages_means_no_cap() -> None:
+    bounds = RecheckBounds.from_settings(Settings({"ARCHIVE_RECHECK_MAX_PAGES": 0}))
+    assert bounds.max_pages is None
+    assert bounds.min_age == timedelta(hours=20), "the default: one night back"
+    now = datetime(2026, 12, 4, 2, 17, tzinfo=UTC)
+    assert bounds.cutoff(now) == "2026-12-03T06:17:00Z"
+    with pytest.raises(ValueError, match="ARCHIVE_RECHECK_MAX_PAGES"):
+        RecheckBounds.from_settings(Settings({"ARCHIVE_RECHECK_MAX_PAGES": -1}))
+
+
+def test_conditional_headers_follow_the_archived_validators() -> None:
+    headers = [("ETag", '"abc"'), ("last-modified", "Tue, 14 Mar 2017 09:26:53 GMT")]
+    assert conditional_headers(headers) == {
+        "If-None-Match": '"abc"',
+        "If-Modified-Since": "Tue, 14 Mar 2017 09:26:53 GMT",
+    }
+    assert conditional_headers([("Content-Type", "text/html")]) == {}
+
+
+def test_candidates_are_the_oldest_checks_first_within_the_bounds(tmp_path: Path) -> None:
+    state = CrawlState(tmp_path / "s.sqlite3", "run1")
+    for day in (3, 1, 2):
+        state.add_articles([(record(f"http://x/a/b/{day}", f"2026-11-0{day}T00:00:00Z"), "j")])
+    picked = state.recheck_candidates(checked_before="2026-12-01T00:00:00Z", limit=2)
+    assert [p.url for p in picked] == ["http://x/a/b/1", "http://x/a/b/2"]
+    state.note_checks([Check("http://x/a/b/1", "unchanged", 200)])
+    later = state.recheck_candidates(checked_before="2099-01-01T00:00:00Z", limit=None)
+    assert [p.url for p in later] == ["http://x/a/b/2", "http://x/a/b/3", "http://x/a/b/1"]
+    early = state.recheck_candidates(checked_before="2026-11-02T12:00:00Z", limit=None)
+    assert [p.url for p in early] == ["http://x/a/b/2"], "/1 counts from its check now"
+
+
+def test_a_new_version_becomes_current_and_is_noted_changed(tmp_path: Path) -> None:
+    state = CrawlState(tmp_path / "s.sqlite3", "run1")
+    url = "http://x/a/b/c"
+    state.add_articles([(record(url, "2026-11-01T00:00:00Z"), "one.jsonl")])
+    assert state.current_version(url) == 1
+    v2 = record(url, "2026-12-01T00:00:00Z", version=2, supersedes=ID1, record_id=ID2)
+    state.add_articles([(v2, "two.jsonl")])
+    assert state.current_version(url) == 2
+    assert state.archived_count() == 1, "one article, two versions"
+    assert state.jsonl_file_of(url) == "two.jsonl"
+    [page] = state.recheck_candidates(checked_before="2099-01-01T00:00:00Z", limit=None)
+    assert (page.version, page.record_id) == (2, ID2)
+    [version] = state.versions(run_id="run1")
+    assert (version["version"], version["supersedes"]) == (2, ID1)
+    assert state.checks()[0]["outcome"] == "changed"
+    assert state.current_version("http://x/a/b/none") == 0
+
+
+def test_withdrawn_keeps_its_first_date_until_the_page_is_back(tmp_path: Path) -> None:
+    state = CrawlState(tmp_path / "s.sqlite3", "run1")
+    url = "http://x/a/b/c"
+    state.note_checks([Check(url, "withdrawn", 404, "HTTP 404")])
+    first = state.checks()[0]["withdrawn_at"]
+    state._db.execute("UPDATE checks SET withdrawn_at = '2026-01-01T00:00:00Z'")
+    state.note_checks([Check(url, "withdrawn", 410, "HTTP 410")])
+    assert first and state.checks()[0]["withdrawn_at"] == "2026-01-01T00:00:00Z"
+    state.note_checks([Check(url, "unchanged", 200)])
+    assert state.checks()[0]["withdrawn_at"] is None
+
+
+def test_a_state_database_from_before_rechecks_opens_and_gains_the_tables(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    old = sqlite3.connect(path)
+    old.executescript(
+        "CREATE TABLE articles (url TEXT PRIMARY KEY, post_id INTEGER, jsonl_file TEXT NOT NULL,"
+        " warc_filename TEXT NOT NULL, warc_offset INTEGER NOT NULL, warc_length INTEGER NOT"
+        " NULL, record_id TEXT NOT NULL, payload_digest TEXT NOT NULL, fetched_at TEXT NOT"
+        " NULL, run_id TEXT NOT NULL);"
+        "INSERT INTO articles VALUES ('http://x/a/b/c', 7, 'j', 'f.warc.gz', 1, 2, 'id',"
+        " 'sha1:X', '2026-11-01T00:00:00Z', 'old');"
+    )
+    old.commit()
+    old.close()
+    state = CrawlState(path, "run2")
+    [page] = state.recheck_candidates(checked_before="2099-01-01T00:00:00Z", limit=None)
+    assert (page.url, page.version) == ("http://x/a/b/c", 1)
+
+
+def article(version: int = 1, supersedes: str | None = None) -> ArticleRecord:
+    return ArticleRecord(
+        url="http://x/a/b/c", post_id=7, title="T", byline=None, authors=[], published=None,
+        section=None, categories=[], tags=[], dateline=None, text="Beirut.", images=[],
+        word_count=1, language="en", fetched_at="2026-12-01T00:00:00Z",
+        warc=WarcPointer(filename="f.warc.gz", offset=1, length=2, record_id=ID2),
+        payload_digest="sha1:" + "A" * 32, parser="divi-article/1.0", version=version,
+        supersedes=supersedes,
+    )  # fmt: skip
+
+
+def test_a_crawls_duplicate_is_dropped_and_a_new_version_passes_once(tmp_path: Path) -> None:
+    crawler = get_crawler(Spider, {"ARCHIVE_OUTPUT_DIR": str(tmp_path)})
+    crawler.spider = crawler._create_spider("t")
+    pipeline = DeduplicatePipeline.from_crawler(crawler)
+    state = get_state(crawler)
+    state.add_articles([(record("http://x/a/b/c", "2026-11-01T00:00:00Z"), "one.jsonl")])
+    with pytest.raises(DropItem):
+        pipeline.process_item(article())
+    assert pipeline.process_item(article(2, ID1)).version == 2
+    with pytest.raises(DropItem):  # the same version again, while it is pending
+        pipeline.process_item(article(2, ID1))
+    state.add_articles([(article(2, ID1).to_dict(), "two.jsonl")])
+    with pytest.raises(DropItem):  # and once it is archived
+        pipeline.process_item(article(2, ID1))
+    state.close()
+
+
+def test_the_schema_ties_supersedes_to_the_version() -> None:
+    validate_record(article(2, ID1).to_dict())
+    for wrong in (article(2, None), article(1, ID1)):
+        with pytest.raises(RecordInvalid, match="supersedes"):
+            validate_record(wrong.to_dict())
+    with pytest.raises(RecordInvalid, match="version"):
+        validate_record(dataclasses.replace(article(), version=0).to_dict())

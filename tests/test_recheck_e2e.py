@@ -1,0 +1,200 @@
+"""Re-checks end to end: ``archiver crawl --recheck`` against a replica that changed.
+
+After a first crawl, the replica changes (``replica/changes.py``): K articles edited, L taken
+down (404, 410) or redirected home, some answering 200 with an error page or nothing. A
+re-check then makes exactly K new record versions, L withdrawals, reports the bad answers
+without a new version, and writes a revisit record for every other article.
+"""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from archiver import exitcodes
+from archiver.capture.revisit import IDENTICAL_PAYLOAD_DIGEST, SERVER_NOT_MODIFIED
+from archiver.demo import MIRROR_SETTINGS, scrapy_env
+from archiver.layout import STATE_FILENAME
+from archiver.state import CrawlState
+from replica import ReplicaServer, build_site, changes
+from tests.crawling import path_of
+from tests.fault_runs import FaultRun, crawl
+
+pytestmark = pytest.mark.e2e
+
+ARTICLES = 24
+NOW = {"ARCHIVE_RECHECK_MIN_AGE": "0"}  # every archived page is due
+# About 0.2 s a request, one at a time, answers noted every 3: a kill lands mid-run.
+SLOW = {"DOWNLOAD_DELAY": "0.2", "CONCURRENT_REQUESTS": "1", "ARCHIVE_COMMIT_ITEMS": "3"}
+
+
+def recheck(server: ReplicaServer, output: Path, **settings: str) -> FaultRun:
+    return crawl(server, output, "--recheck", **{**NOW, **settings})
+
+
+def articles_fetched(run: FaultRun, site_paths: set[str]) -> list[str]:
+    return [e["path"] for e in run.requests if e["method"] == "GET" and e["path"] in site_paths]
+
+
+def v1_ids(records: list[dict[str, Any]]) -> dict[str, str]:
+    return {r["url"]: r["warc"]["record_id"] for r in records if r["version"] == 1}
+
+
+def checks(output: Path) -> dict[str, dict[str, Any]]:
+    state = CrawlState(output / STATE_FILENAME, "check")
+    try:
+        return {c["url"]: c for c in state.checks()}
+    finally:
+        state.close()
+
+
+def change_the_site(server: ReplicaServer, urls: list[str]) -> dict[str, list[str]]:
+    """Edit 3 articles, take 2 down, redirect 1 home, break 2; the rest stay as they were."""
+    groups = {"edited": urls[:3], "gone": urls[3:5], "moved": urls[5:6], "bad": urls[6:8]}
+    server.faults.update({path_of(u): changes.edited() for u in groups["edited"]})
+    server.faults[path_of(groups["gone"][0])] = changes.removed(404)
+    server.faults[path_of(groups["gone"][1])] = changes.removed(410)
+    server.faults[path_of(groups["moved"][0])] = changes.moved_home()
+    server.faults[path_of(groups["bad"][0])] = changes.error_page()
+    server.faults[path_of(groups["bad"][1])] = changes.empty()
+    groups["unchanged"] = sorted(set(urls).difference(*groups.values()))
+    return groups
+
+
+def check_new_versions(run: FaultRun, originals: dict[str, str], edited: list[str]) -> None:
+    new = [r for r in run.records if r["version"] > 1]
+    assert sorted(r["url"] for r in new) == edited
+    for record in new:
+        assert record["version"] == 2
+        assert record["supersedes"] == originals[record["url"]]
+        assert changes.CORRECTION.decode().strip() in record["text"]
+    assert len(run.records) == len(originals) + len(edited), "the old records are all kept"
+
+
+def check_report(run: FaultRun, groups: dict[str, list[str]]) -> None:
+    section = run.report["recheck"]
+    assert [c["url"] for c in section["changed"]] == groups["edited"]
+    withdrawn = {c["url"]: c for c in section["withdrawn"]}
+    assert sorted(withdrawn) == sorted(groups["gone"] + groups["moved"])
+    assert all(c["withdrawn_at"] for c in withdrawn.values())
+    assert "redirected to" in withdrawn[groups["moved"][0]]["detail"]
+    assert sorted(c["url"] for c in section["bad"]) == groups["bad"]
+    assert section["counts"]["unchanged"] == len(groups["unchanged"])
+    assert sorted(run.failed_urls()) == groups["bad"], "a bad answer is reported as failed"
+
+
+def test_a_recheck_finds_k_edited_l_withdrawn_and_revisits_the_rest(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    with ReplicaServer(build_site(0, ARTICLES)) as server:
+        first = crawl(server, output)
+        assert first.code == exitcodes.OK, first.log[-3000:]
+        urls = sorted(r["url"] for r in first.records)
+        assert len(urls) == ARTICLES
+        groups = change_the_site(server, urls)
+        run = recheck(server, output)
+        assert run.code == exitcodes.PAGES_FAILED, run.log[-3000:]  # the bad pages
+        assert "Traceback" not in run.log
+        site_paths = {path_of(u) for u in urls}
+        assert sorted(articles_fetched(run, site_paths)) == sorted(site_paths), "each once"
+        originals = v1_ids(first.records)
+        check_new_versions(run, originals, groups["edited"])
+        assert sorted(run.warcs.revisits) == groups["unchanged"]
+        for url in groups["unchanged"]:
+            assert run.warcs.revisits[url] == [(originals[url], IDENTICAL_PAYLOAD_DIGEST)]
+        check_report(run, groups)
+        noted = checks(output)
+        assert set(noted) == set(urls), "every page's check is noted"
+        assert {noted[u]["outcome"] for u in groups["edited"]} == {"changed"}
+
+        # A second run the same night asks for nothing: every page was checked just now.
+        again = crawl(server, output, "--recheck")
+        assert articles_fetched(again, site_paths) == []
+        assert again.report["recheck"]["counts"].get("selected", 0) == 0
+
+        # Another night: the edited articles are now unchanged against their version 2.
+        server.faults.clear()
+        server.faults.update({path_of(u): changes.edited() for u in groups["edited"]})
+        later = recheck(server, output)
+        v2 = {r["url"]: r["warc"]["record_id"] for r in later.records if r["version"] == 2}
+        for url in groups["edited"]:
+            assert later.warcs.revisits[url][-1] == (v2[url], IDENTICAL_PAYLOAD_DIGEST)
+        assert later.report["recheck"]["withdrawn"] == [], "pages back are not withdrawn"
+        assert checks(output)[groups["gone"][0]]["withdrawn_at"] is None
+
+
+def test_conditional_requests_get_304_and_a_server_not_modified_revisit(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    site = build_site(0, 8)
+    paths = sorted({a.path for a in site.articles})
+    faults = {path: changes.conditional() for path in paths}
+    edited = paths[0]
+    with ReplicaServer(site, faults=faults) as server:
+        assert crawl(server, output).code == exitcodes.OK
+        server.faults[edited] = changes.conditional(changes.edited())
+        run = recheck(server, output)
+        assert run.code == exitcodes.OK, run.log[-3000:]
+        asked = [e for e in run.requests if e["path"] in set(paths)]
+        assert all(e["headers"].get("If-None-Match") for e in asked), "conditional requests"
+        assert all(e["headers"].get("If-Modified-Since") == changes.LAST_MODIFIED for e in asked)
+        assert sorted(e["status"] for e in asked) == [200] + [304] * (len(paths) - 1)
+        assert run.report["recheck"]["counts"]["not_modified"] == len(paths) - 1
+        profiles = {refers[1] for visits in run.warcs.revisits.values() for refers in visits}
+        assert profiles == {SERVER_NOT_MODIFIED}
+        assert [r["url"] for r in run.records if r["version"] == 2] == [server.base_url + edited]
+
+
+def noted_checks(output: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{output / STATE_FILENAME}?mode=ro", uri=True) as db:
+            return int(db.execute("SELECT count(*) FROM checks").fetchone()[0])
+    except sqlite3.Error:  # not created yet, or busy
+        return 0
+
+
+def kill_once_answers_are_noted(process: subprocess.Popen[bytes], output: Path) -> None:
+    """SIGKILL as soon as the run has noted some answers (bounded: 60 s)."""
+    deadline = time.monotonic() + 60
+    while process.poll() is None and time.monotonic() < deadline:
+        if noted_checks(output) >= 3:
+            process.send_signal(signal.SIGKILL)
+            return
+        time.sleep(0.05)
+
+
+def test_kill_9_during_a_recheck_then_resume_loses_and_repeats_nothing(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    with ReplicaServer(build_site(0, 40)) as server:
+        first = crawl(server, output)
+        urls = sorted(r["url"] for r in first.records)
+        edited = urls[::4]  # spread over the run: some before the kill, some after
+        server.faults.update({path_of(u): changes.edited() for u in edited})
+        time.sleep(3)  # the re-check's answers are then clearly later than the captures
+        started = time.time()
+        command = [sys.executable, "-m", "archiver.cli", "crawl", "--recheck"]
+        command += ["--output", str(output), "--base-url", server.base_url]
+        for name, value in {**MIRROR_SETTINGS, **NOW, **SLOW}.items():
+            command += ["-s", f"{name}={value}"]
+        process = subprocess.Popen(command, env=scrapy_env(), stdout=subprocess.DEVNULL)
+        kill_once_answers_are_noted(process, output)
+        assert process.wait(timeout=60) == -signal.SIGKILL, "the re-check ended before the kill"
+        answered = set(checks(output))
+        assert 0 < len(answered) < len(urls), "the kill should land mid-run"
+        # Resume: the same bound as a nightly run, an age that leaves out what was answered.
+        age = str(int(time.time() - started) + 1)
+        resumed = crawl(server, output, "--recheck", ARCHIVE_RECHECK_MIN_AGE=age)
+        assert resumed.code == exitcodes.OK, resumed.log[-3000:]
+        asked = {e["path"] for e in resumed.requests}
+        assert asked.isdisjoint(path_of(u) for u in answered), "a noted page asked again"
+        assert set(checks(output)) == set(urls), "every page answered once the run resumed"
+        versions = [(r["url"], r["version"]) for r in resumed.records]
+        assert len(versions) == len(set(versions)), "a record version written twice"
+        assert sorted(u for u, v in versions if v == 2) == edited
+        for url in set(urls) - set(edited):
+            assert 1 <= len(resumed.warcs.revisits[url]) <= 2, url
