@@ -35,6 +35,9 @@ RETRIED_FAILURES = ("listing", "article", "sitemap", "parse")
 # A failed page requisite is retried by archiver.spiders.requisites, and fails no page.
 REQUISITE_FAILURE = "requisite"
 REQUISITE_STATS = "archiver/requisites/"  # stats: <page kind>/fetched, /bytes, /failed, ...
+# A re-check (archiver crawl --recheck) that got no answer, or no article: not in
+# RETRIED_FAILURES (a crawl would only find it archived); the next re-check asks again.
+RECHECK_FAILURE = "recheck"
 
 
 class FailureLedger:
@@ -119,6 +122,11 @@ class FailureLedger:
         self._inc(f"{REQUISITE_STATS}{page_kind}/failed")
         logger.warning("Failed to capture requisite %s (of a %s page): %s", url, page_kind, reason)
         self.state.record_failure(url, kind=REQUISITE_FAILURE, status=status, reason=reason)
+
+    def recheck_failed(self, url: str, status: int | None, reason: str) -> None:
+        """A re-check that gave no answer or no article: reported (the run exits 1); the
+        article's last good version stays current; the next re-check asks again."""
+        self.state.record_failure(url, kind=RECHECK_FAILURE, status=status, reason=reason)
 
     def robots_unreachable(self, url: str, status: int | None, reason: str) -> None:
         """A robots.txt that could not be had: its site is refused this run, retried next."""

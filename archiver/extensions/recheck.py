@@ -22,6 +22,7 @@ from scrapy import signals
 
 from archiver import config
 from archiver.capture.extension import get_writer
+from archiver.failures import FailureLedger
 from archiver.state import Check, CrawlState, get_state
 
 if TYPE_CHECKING:
@@ -30,8 +31,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 STATS_PREFIX = "archiver/recheck/"
-FAILURE_KIND = "recheck"  # the failures table's kind: not in RETRIED_FAILURES (a crawl
-# would only find it archived); the next re-check asks again, and clears it
 
 
 class RecheckLedger:
@@ -76,13 +75,13 @@ class RecheckLedger:
         self._count("bad")
         logger.warning("Re-check of %s gave no article (%s); the last version stays", url, detail)
         self._note(Check(url, "bad", status, detail))
-        self.state.record_failure(url, kind=FAILURE_KIND, status=status, reason=detail)
+        FailureLedger(self.crawler).recheck_failed(url, status, detail)
 
     def failed(self, url: str, status: int | None, reason: str) -> None:
         """No answer (network, 5xx after retries): nothing noted; the next run asks again."""
         self._count("failed")
         logger.warning("Could not re-check %s: %s", url, reason)
-        self.state.record_failure(url, kind=FAILURE_KIND, status=status, reason=reason)
+        FailureLedger(self.crawler).recheck_failed(url, status, reason)
 
     def spider_closed(self) -> None:
         self.commit()
