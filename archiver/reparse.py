@@ -25,7 +25,6 @@ import asyncio
 import collections
 import logging
 import os
-import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,7 +43,7 @@ from archiver.parsers import LayoutError, extract_article
 from archiver.pool import WorkerPool
 from archiver.progressbar import Progress
 from archiver.schema import validate_record
-from archiver.state import new_run_id
+from archiver.state import StateReader, new_run_id
 from archiver.urls import PageKind, canonical_url, page_kind
 
 logger = logging.getLogger(__name__)
@@ -86,7 +85,7 @@ def reparse(output: Path, destination: Path, *, workers: int | None = None) -> R
     report = ReparseReport()
     writer = JsonlWriter(destination, f"REPARSE-{new_run_id()}")
     count = default_workers() if workers is None else workers
-    captures = RequisiteCaptures(OutputLayout(output).state_db)
+    captures = StateReader(OutputLayout(output).state_db)
     try:
         with fewer_collections(), Progress("reparse: captures") as progress:
             pages = _first_captures(output, report)
@@ -109,7 +108,7 @@ async def _write_all(
     writer: JsonlWriter,
     report: ReparseReport,
     *,
-    captures: RequisiteCaptures,
+    captures: StateReader,
     progress: Progress,
 ) -> None:
     async for url, (kind, value) in _parsed(pages, workers):
@@ -200,38 +199,10 @@ def _parse(job: _Capture) -> _Parsed:
     return "ok", record
 
 
-class RequisiteCaptures:
-    """The images' capture pointers the crawl recorded (the state's ``requisites`` table),
-    read-only; none if the output has no state database."""
-
-    def __init__(self, state_db: Path) -> None:
-        self._db = None
-        if state_db.exists():
-            self._db = sqlite3.connect(f"file:{state_db}?mode=ro", uri=True)
-
-    def get(self, url: str) -> dict[str, Any] | None:
-        if self._db is None:
-            return None
-        try:
-            row = self._db.execute(
-                "SELECT warc_filename, warc_offset, warc_length, record_id, payload_digest"
-                " FROM requisites WHERE url = ? AND status != 0",
-                (url,),
-            ).fetchone()
-        except sqlite3.OperationalError:  # a state from before page requisites
-            return None
-        names = ("filename", "offset", "length", "record_id", "payload_digest")
-        return None if row is None else dict(zip(names, row, strict=True))
-
-    def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-
-
-def image_captures(record: dict[str, Any], captures: RequisiteCaptures) -> dict[str, Any]:
+def image_captures(record: dict[str, Any], captures: StateReader) -> dict[str, Any]:
     """The record with each image's ``capture`` as the crawl recorded it."""
     for image in record.get("images", []):
-        image["capture"] = captures.get(image["url"])
+        image["capture"] = captures.requisite_capture(image["url"])
     return record
 
 

@@ -22,7 +22,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from archiver.layout import OutputLayout
-from archiver.state_tables import LISTING_UPSERT, SCHEMA, SITEMAP_UPSERT
+from archiver.state_tables import (
+    LISTING_UPSERT,
+    POINTER_FIELDS,
+    REQUISITE_CAPTURE,
+    SCHEMA,
+    SITEMAP_UPSERT,
+)
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -239,16 +245,7 @@ class CrawlState:
     def requisite_capture(self, url: str) -> dict[str, Any] | None:
         """The capture pointer of a requisite fetched by any run (the record's
         ``images[].capture``), or None if it was never captured."""
-        row = self._db.execute(
-            "SELECT warc_filename, warc_offset, warc_length, record_id, payload_digest"
-            " FROM requisites WHERE url = ? AND status != 0",
-            (url,),
-        ).fetchone()
-        if row is None:
-            return None
-        return dict(
-            zip(("filename", "offset", "length", "record_id", "payload_digest"), row, strict=True)
-        )
+        return _requisite_capture(self._db, url)
 
     def add_requisite(
         self, url: str, status: int, capture: dict[str, Any], *, followed: bool = True
@@ -340,6 +337,34 @@ def _article_row(record: dict[str, Any], jsonl_file: str, run_id: str) -> tuple[
         record["fetched_at"],
         run_id,
     )
+
+
+class StateReader:
+    """An output's state database opened read-only, for a job beside the crawl (a re-parse):
+    it never writes, never creates the file, and reads a state older than a table as empty."""
+
+    def __init__(self, path: Path) -> None:
+        self._db = None
+        if path.exists():
+            self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+    def requisite_capture(self, url: str) -> dict[str, Any] | None:
+        """As ``CrawlState.requisite_capture``; None also for a state from before requisites."""
+        if self._db is None:
+            return None
+        try:
+            return _requisite_capture(self._db, url)
+        except sqlite3.OperationalError:  # no requisites table yet
+            return None
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+
+
+def _requisite_capture(db: sqlite3.Connection, url: str) -> dict[str, Any] | None:
+    row = db.execute(REQUISITE_CAPTURE, (url,)).fetchone()
+    return None if row is None else dict(zip(POINTER_FIELDS, row, strict=True))
 
 
 def new_run_id() -> str:

@@ -90,3 +90,10 @@ SITEMAP_UPSERT = (
     " VALUES (?, 1, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET in_sitemap = 1,"
     " sitemap_lastmod = coalesce(excluded.sitemap_lastmod, sitemap_lastmod)"
 )
+
+# The capture pointer of a requisite (a record's images[].capture); status 0 is a claim.
+REQUISITE_CAPTURE = (
+    "SELECT warc_filename, warc_offset, warc_length, record_id, payload_digest"
+    " FROM requisites WHERE url = ? AND status != 0"
+)
+POINTER_FIELDS = ("filename", "offset", "length", "record_id", "payload_digest")
