@@ -76,7 +76,7 @@ class DeduplicatePipeline:
         state = get_state(self.crawler)
         if item.version > 1:
             pending = item.url in state.uncommitted
-            duplicate = pending or state.current_version(item.url) >= item.version
+            duplicate = pending or state.rechecks.current_version(item.url) >= item.version
         else:
             duplicate = state.is_archived_or_pending(item.url)
         if duplicate:

@@ -17,9 +17,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from warcio.recordloader import ArcWarcRecord
+
 from archiver import config
 from archiver.capture.revisit import RevisitOf
-from archiver.state import ArchivedPage
+from archiver.state_rechecks import ArchivedPage
 
 GONE_STATUSES = frozenset({404, 410})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -47,28 +49,32 @@ class RecheckBounds:
 
     max_pages: int | None  # None: no cap
     min_age: timedelta  # a page checked more recently than this is left for a later run
+    max_requisites: int | None = None  # the same cap for page requisites
 
     @classmethod
     def from_settings(cls, settings: Any) -> RecheckBounds:
-        max_pages = config.getint(settings, "ARCHIVE_RECHECK_MAX_PAGES")
-        if max_pages < 0:
-            raise ValueError(
-                f"ARCHIVE_RECHECK_MAX_PAGES must be 0 (no cap) or more, not {max_pages}"
-            )
+        caps = []
+        for name in ("ARCHIVE_RECHECK_MAX_PAGES", "ARCHIVE_RECHECK_MAX_REQUISITES"):
+            if (cap := config.getint(settings, name)) < 0:
+                raise ValueError(f"{name} must be 0 (no cap) or more, not {cap}")
+            caps.append(cap or None)
         min_age = parse_age(config.get(settings, "ARCHIVE_RECHECK_MIN_AGE"))
-        return cls(max_pages or None, min_age)
+        return cls(caps[0], min_age, caps[1])
 
     def cutoff(self, now: datetime) -> str:
         """The latest check (or capture) time a page may have to be re-checked now."""
         return (now - self.min_age).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def revisit_of(page: ArchivedPage) -> RevisitOf:
-    """The capture a re-check of ``page`` re-asks for: what a revisit record refers to."""
+def revisit_of(page: ArchivedPage, original: ArcWarcRecord | None) -> RevisitOf:
+    """The capture a re-check of ``page`` re-asks for: what a revisit record refers to.
+    Its URI and date are read from the archived record itself where it could be read (a
+    requisite's row knows its capture time only to the run)."""
+    headers = original.rec_headers if original is not None else None
     return RevisitOf(
         record_id=page.record_id,
-        target_uri=page.url,
-        date=page.fetched_at,
+        target_uri=(headers and headers.get_header("WARC-Target-URI")) or page.url,
+        date=(headers and headers.get_header("WARC-Date")) or page.fetched_at,
         payload_digest=page.payload_digest,
     )
 

@@ -56,6 +56,9 @@ ARCHIVE_REQUISITE_DEPTH = 5  # stylesheet @import/url() hops followed (wpull's b
 # pages (0: no cap), oldest check first, each last checked more than MIN_AGE ago (seconds,
 # or 30m, 20h, 30d): a nightly run does not ask again for what the last night answered.
 ARCHIVE_RECHECK_MAX_PAGES = 1000
+# ... and at most this many captured requisites (images above all), by the same rule;
+# none while ARCHIVE_REQUISITES_ENABLED is False.
+ARCHIVE_RECHECK_MAX_REQUISITES = 1000
 ARCHIVE_RECHECK_MIN_AGE = "20h"
 
 # --- Politeness: a slow, honest crawler of one public site -----------------------------------

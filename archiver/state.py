@@ -7,7 +7,8 @@ an incremental run can stop paging at the first page with nothing new).
 
 An article row is written only in the same commit that follows a WARC sync and a JSONL
 fsync (see ``archiver.pipelines.JsonlStorePipeline``): a row here means its record and its
-capture are on disk.
+capture are on disk. What re-checks read and write is ``CrawlState.rechecks``
+(``archiver.state_rechecks``).
 """
 
 from __future__ import annotations
@@ -22,40 +23,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from archiver.layout import OutputLayout
+from archiver.state_rechecks import RecheckState
 from archiver.state_tables import (
     LISTING_UPSERT,
     POINTER_FIELDS,
     REQUISITE_CAPTURE,
     SCHEMA,
     SITEMAP_UPSERT,
+    now,
+    transaction,
 )
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
-
-
-@dataclass(frozen=True, slots=True)
-class Check:
-    """The answer one re-check had for an archived URL (``archiver.recheck``)."""
-
-    url: str
-    outcome: str  # unchanged, withdrawn, bad (changed is noted with its new version)
-    status: int | None
-    detail: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ArchivedPage:
-    """An archived URL's current version, as a re-check needs it."""
-
-    url: str
-    version: int
-    record_id: str  # its response record's WARC-Record-ID
-    payload_digest: str
-    fetched_at: str  # that record's WARC-Date
-    warc_filename: str
-    warc_offset: int
-    warc_length: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +65,7 @@ class CrawlState:
         # One transaction: page 1 is written once, not once per table (a new database's
         # WAL stays ~30 KB, as before the re-check tables; the full-disk tests rely on it).
         self._db.executescript(f"BEGIN;{SCHEMA}COMMIT;")
+        self.rechecks = RecheckState(self._db, run_id)  # archiver crawl --recheck's tables
 
     def close(self) -> None:
         self._db.close()
@@ -101,88 +82,18 @@ class CrawlState:
         in one transaction."""
         pairs = list(records)
         rows = [_article_row(record, jsonl_file, self.run_id) for record, jsonl_file in pairs]
-        newer = [pair for pair in pairs if pair[0].get("version", 1) > 1]
-        with self._transaction():
+        newer = [
+            (row, record["version"], record["supersedes"])
+            for row, (record, _) in zip(rows, pairs, strict=True)
+            if record.get("version", 1) > 1
+        ]
+        with transaction(self._db):
             self._db.executemany(
                 "INSERT OR IGNORE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
             )
             self._db.executemany("DELETE FROM failures WHERE url = ?", [(r[0],) for r in rows])
-            self._add_versions(newer)
+            self.rechecks.add_versions(newer)
         self.uncommitted.difference_update(str(r[0]) for r in rows)
-
-    def _add_versions(self, pairs: list[tuple[dict[str, Any], str]]) -> None:
-        """Versions 2, 3, ... (a re-check found the page changed): the articles row now
-        names the newest, the versions table keeps each, the check is noted changed."""
-        for record, jsonl_file in pairs:
-            row = _article_row(record, jsonl_file, self.run_id)
-            self._db.execute(
-                "UPDATE articles SET post_id = ?, jsonl_file = ?, warc_filename = ?,"
-                " warc_offset = ?, warc_length = ?, record_id = ?, payload_digest = ?,"
-                " fetched_at = ?, run_id = ? WHERE url = ?",
-                (*row[1:], row[0]),
-            )
-            self._db.execute(
-                "INSERT OR IGNORE INTO versions VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (row[0], record["version"], row[6], record["supersedes"], jsonl_file, row[8],
-                 self.run_id),
-            )  # fmt: skip
-        self._note_checks(Check(str(r["url"]), "changed", 200) for r, _ in pairs)
-
-    def current_version(self, url: str) -> int:
-        """The newest version of an archived URL: 1, 2, ...; 0 if it is not archived."""
-        if not self.is_archived(url):
-            return 0
-        row = self._db.execute("SELECT max(version) FROM versions WHERE url = ?", (url,))
-        return int(row.fetchone()[0] or 1)
-
-    def recheck_candidates(self, *, checked_before: str, limit: int | None) -> list[ArchivedPage]:
-        """Archived URLs last checked (or, never re-checked, captured) before
-        ``checked_before``, oldest first, at most ``limit`` (None: all)."""
-        query = (
-            "SELECT a.url, coalesce((SELECT max(version) FROM versions v WHERE v.url = a.url), 1),"
-            " a.record_id, a.payload_digest, a.fetched_at, a.warc_filename, a.warc_offset,"
-            " a.warc_length FROM articles a LEFT JOIN checks c ON c.url = a.url"
-            " WHERE coalesce(c.checked_at, a.fetched_at) < ?"
-            " ORDER BY coalesce(c.checked_at, a.fetched_at), a.url LIMIT ?"
-        )
-        rows = self._db.execute(query, (checked_before, -1 if limit is None else limit))
-        return [ArchivedPage(*row) for row in rows.fetchall()]
-
-    def note_checks(self, checks: Iterable[Check]) -> None:
-        """Note re-check answers (unchanged, withdrawn, bad) in one transaction."""
-        with self._transaction():
-            self._note_checks(checks)
-
-    def _note_checks(self, checks: Iterable[Check]) -> None:
-        now = _now()
-        rows = [
-            (c.url, now, c.outcome, c.status, c.detail, now if c.outcome == "withdrawn" else None,
-             self.run_id)
-            for c in checks
-        ]  # fmt: skip
-        # A page gone stays withdrawn since its first such answer; one that is back is not.
-        self._db.executemany(
-            "INSERT INTO checks VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET"
-            " checked_at = excluded.checked_at, outcome = excluded.outcome,"
-            " status = excluded.status, detail = excluded.detail, run_id = excluded.run_id,"
-            " withdrawn_at = CASE WHEN excluded.withdrawn_at IS NULL THEN NULL"
-            " ELSE coalesce(checks.withdrawn_at, excluded.withdrawn_at) END",
-            rows,
-        )
-
-    def checks(self, *, run_id: str | None = None) -> list[dict[str, Any]]:
-        """Re-check answers noted (``run_id``: by that run), by URL."""
-        query = "SELECT url, outcome, status, detail, checked_at, withdrawn_at, run_id FROM checks"
-        names = ("url", "outcome", "status", "detail", "checked_at", "withdrawn_at")
-        rows = self._db.execute(query + " ORDER BY url").fetchall()
-        return [dict(zip(names, r, strict=False)) for r in rows if run_id in (None, r[6])]
-
-    def versions(self, *, run_id: str | None = None) -> list[dict[str, Any]]:
-        """Versions 2, 3, ... (``run_id``: those made by that run), by URL and version."""
-        query = "SELECT url, version, record_id, supersedes, fetched_at, run_id FROM versions"
-        names = ("url", "version", "record_id", "supersedes", "fetched_at")
-        rows = self._db.execute(query + " ORDER BY url, version").fetchall()
-        return [dict(zip(names, r, strict=False)) for r in rows if run_id in (None, r[5])]
 
     def is_archived_or_pending(self, url: str) -> bool:
         """Archived by any run, or written by this one and awaiting its commit."""
@@ -203,7 +114,7 @@ class CrawlState:
             " kind = excluded.kind, status = excluded.status, reason = excluded.reason,"
             " run_id = excluded.run_id, last_seen = excluded.last_seen,"
             " attempts = failures.attempts + 1",
-            (url, kind, status, reason, self.run_id, _now()),
+            (url, kind, status, reason, self.run_id, now()),
         )
 
     def clear_failure(self, url: str) -> None:
@@ -225,9 +136,9 @@ class CrawlState:
         """Note (url, "listing" or "sitemap", date, section or lastmod) of articles a listing
         or sitemap linked, in one transaction (``archiver.discovery`` builds the rows); what
         is known already is kept where the new row has nothing."""
-        listing = [(u, d, s, self.run_id, _now()) for u, src, d, s in rows if src == "listing"]
-        sitemap = [(u, d, self.run_id, _now()) for u, src, d, _ in rows if src == "sitemap"]
-        with self._transaction():
+        listing = [(u, d, s, self.run_id, now()) for u, src, d, s in rows if src == "listing"]
+        sitemap = [(u, d, self.run_id, now()) for u, src, d, _ in rows if src == "sitemap"]
+        with transaction(self._db):
             self._db.executemany(LISTING_UPSERT, listing)
             self._db.executemany(SITEMAP_UPSERT, sitemap)
 
@@ -237,7 +148,7 @@ class CrawlState:
 
     def mark_walk_completed(self, listing: str) -> None:
         self._db.execute(
-            "INSERT OR REPLACE INTO walks VALUES (?, ?, ?)", (listing, self.run_id, _now())
+            "INSERT OR REPLACE INTO walks VALUES (?, ?, ?)", (listing, self.run_id, now())
         )
 
     # --- page requisites (archiver.spiders.requisites) --------------------------------------
@@ -253,7 +164,7 @@ class CrawlState:
         """A requisite captured (``capture`` as ``requisite_capture`` gives it): never
         fetched again; its failure in an earlier run is forgotten. ``followed`` False: a
         stylesheet whose references are yet to be fetched (``mark_requisite_followed``)."""
-        with self._transaction():
+        with transaction(self._db):
             self._db.execute(
                 "INSERT OR REPLACE INTO requisites VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -308,20 +219,6 @@ class CrawlState:
         query = "SELECT count(*) FROM requisites WHERE status != 0"
         return int(self._db.execute(query).fetchone()[0])
 
-    def _transaction(self) -> _Transaction:
-        return _Transaction(self._db)
-
-
-class _Transaction:
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self._db = db
-
-    def __enter__(self) -> None:
-        self._db.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, exc_type: object, *_: object) -> None:
-        self._db.execute("ROLLBACK" if exc_type else "COMMIT")
-
 
 def _article_row(record: dict[str, Any], jsonl_file: str, run_id: str) -> tuple[object, ...]:
     warc = record["warc"]
@@ -371,10 +268,6 @@ def new_run_id() -> str:
     """A sortable, unique run id: 17-digit UTC timestamp and a random token."""
     stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")[:17]
     return f"{stamp}-{secrets.token_hex(4)}"
-
-
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 _STATES: weakref.WeakKeyDictionary[Crawler, CrawlState] = weakref.WeakKeyDictionary()

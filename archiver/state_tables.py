@@ -5,6 +5,11 @@ and the statements that more than one method shares. Every table is created with
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
     url TEXT PRIMARY KEY,          -- canonical article URL (the record's url)
@@ -97,3 +102,20 @@ REQUISITE_CAPTURE = (
     " FROM requisites WHERE url = ? AND status != 0"
 )
 POINTER_FIELDS = ("filename", "offset", "length", "record_id", "payload_digest")
+
+
+@contextmanager
+def transaction(db: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction (``BEGIN IMMEDIATE``), committed, or rolled back on an error."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def now() -> str:
+    """The current UTC time as the state writes it: ISO 8601, to the second."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

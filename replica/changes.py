@@ -2,8 +2,9 @@
 
 The archive is closed, but its pages still change: a correction edits an article, a
 take-down answers 404 or 410, a redirect sends an old URL home, a broken server answers
-200 with an error page or nothing. ``conditional`` adds what a caching server sends
-(ETag, Last-Modified) and answers 304 to a request that names the current ETag.
+200 with an error page or nothing, a photograph is replaced by another. ``conditional``
+adds what a caching server sends (ETag, Last-Modified) and answers 304 to a request that
+names the current ETag.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ LAST_MODIFIED = "Tue, 14 Mar 2017 09:26:53 GMT"  # the archive closed in 2017
 CORRECTION = b" This article was corrected on 14 March 2017."
 _SHARING = b'<div class="sharedaddy'
 _CONTENT = b'<div class="entry-content'
+_JPEG_START = b"\xff\xd8"  # SOI: every JPEG opens with it
 ERROR_PAGE = (
     b"<!DOCTYPE html><html><head><title>Database error</title></head>"
     b"<body><h1>Error establishing a database connection</h1></body></html>"
@@ -40,6 +42,21 @@ def edited(note: bytes = CORRECTION) -> Fault:
         return Response(response.status, body, response.content_type, response.headers)
 
     return edit
+
+
+def replaced_image(note: bytes = b"replaced 2017-03-14") -> Fault:
+    """The image with a JPEG comment segment (COM) inserted after its start marker: a
+    valid image of other bytes, as a re-uploaded photograph is."""
+
+    def swap(handler: BaseHTTPRequestHandler, response: Response) -> Response:
+        body = response.body
+        if response.status != 200 or not body.startswith(_JPEG_START):
+            return response
+        comment = b"\xff\xfe" + (len(note) + 2).to_bytes(2, "big") + note
+        body = _JPEG_START + comment + body[len(_JPEG_START) :]
+        return Response(response.status, body, response.content_type, response.headers)
+
+    return swap
 
 
 def removed(code: int = 404) -> Fault:

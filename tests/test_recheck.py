@@ -18,7 +18,8 @@ from archiver.items import ArticleRecord, WarcPointer
 from archiver.pipelines import DeduplicatePipeline
 from archiver.recheck import RecheckBounds, conditional_headers, parse_age
 from archiver.schema import RecordInvalid, validate_record
-from archiver.state import Check, CrawlState, get_state
+from archiver.state import CrawlState, get_state
+from archiver.state_rechecks import Check
 
 ID1 = "<urn:uuid:00000000-0000-4000-8000-000000000001>"
 ID2 = "<urn:uuid:00000000-0000-4000-8000-000000000002>"
@@ -69,12 +70,12 @@ def test_candidates_are_the_oldest_checks_first_within_the_bounds(tmp_path: Path
     state = CrawlState(tmp_path / "s.sqlite3", "run1")
     for day in (3, 1, 2):
         state.add_articles([(record(f"http://x/a/b/{day}", f"2026-11-0{day}T00:00:00Z"), "j")])
-    picked = state.recheck_candidates(checked_before="2026-12-01T00:00:00Z", limit=2)
+    picked = state.rechecks.candidates(checked_before="2026-12-01T00:00:00Z", limit=2)
     assert [p.url for p in picked] == ["http://x/a/b/1", "http://x/a/b/2"]
-    state.note_checks([Check("http://x/a/b/1", "unchanged", 200)])
-    later = state.recheck_candidates(checked_before="2099-01-01T00:00:00Z", limit=None)
+    state.rechecks.note([Check("http://x/a/b/1", "unchanged", 200)])
+    later = state.rechecks.candidates(checked_before="2099-01-01T00:00:00Z", limit=None)
     assert [p.url for p in later] == ["http://x/a/b/2", "http://x/a/b/3", "http://x/a/b/1"]
-    early = state.recheck_candidates(checked_before="2026-11-02T12:00:00Z", limit=None)
+    early = state.rechecks.candidates(checked_before="2026-11-02T12:00:00Z", limit=None)
     assert [p.url for p in early] == ["http://x/a/b/2"], "/1 counts from its check now"
 
 
@@ -82,30 +83,30 @@ def test_a_new_version_becomes_current_and_is_noted_changed(tmp_path: Path) -> N
     state = CrawlState(tmp_path / "s.sqlite3", "run1")
     url = "http://x/a/b/c"
     state.add_articles([(record(url, "2026-11-01T00:00:00Z"), "one.jsonl")])
-    assert state.current_version(url) == 1
+    assert state.rechecks.current_version(url) == 1
     v2 = record(url, "2026-12-01T00:00:00Z", version=2, supersedes=ID1, record_id=ID2)
     state.add_articles([(v2, "two.jsonl")])
-    assert state.current_version(url) == 2
+    assert state.rechecks.current_version(url) == 2
     assert state.archived_count() == 1, "one article, two versions"
     assert state.jsonl_file_of(url) == "two.jsonl"
-    [page] = state.recheck_candidates(checked_before="2099-01-01T00:00:00Z", limit=None)
+    [page] = state.rechecks.candidates(checked_before="2099-01-01T00:00:00Z", limit=None)
     assert (page.version, page.record_id) == (2, ID2)
-    [version] = state.versions(run_id="run1")
+    [version] = state.rechecks.versions(run_id="run1")
     assert (version["version"], version["supersedes"]) == (2, ID1)
-    assert state.checks()[0]["outcome"] == "changed"
-    assert state.current_version("http://x/a/b/none") == 0
+    assert state.rechecks.checks()[0]["outcome"] == "changed"
+    assert state.rechecks.current_version("http://x/a/b/none") == 0
 
 
 def test_withdrawn_keeps_its_first_date_until_the_page_is_back(tmp_path: Path) -> None:
     state = CrawlState(tmp_path / "s.sqlite3", "run1")
     url = "http://x/a/b/c"
-    state.note_checks([Check(url, "withdrawn", 404, "HTTP 404")])
-    first = state.checks()[0]["withdrawn_at"]
+    state.rechecks.note([Check(url, "withdrawn", 404, "HTTP 404")])
+    first = state.rechecks.checks()[0]["withdrawn_at"]
     state._db.execute("UPDATE checks SET withdrawn_at = '2026-01-01T00:00:00Z'")
-    state.note_checks([Check(url, "withdrawn", 410, "HTTP 410")])
-    assert first and state.checks()[0]["withdrawn_at"] == "2026-01-01T00:00:00Z"
-    state.note_checks([Check(url, "unchanged", 200)])
-    assert state.checks()[0]["withdrawn_at"] is None
+    state.rechecks.note([Check(url, "withdrawn", 410, "HTTP 410")])
+    assert first and state.rechecks.checks()[0]["withdrawn_at"] == "2026-01-01T00:00:00Z"
+    state.rechecks.note([Check(url, "unchanged", 200)])
+    assert state.rechecks.checks()[0]["withdrawn_at"] is None
 
 
 def test_a_state_database_from_before_rechecks_opens_and_gains_the_tables(tmp_path: Path) -> None:
@@ -122,7 +123,7 @@ def test_a_state_database_from_before_rechecks_opens_and_gains_the_tables(tmp_pa
     old.commit()
     old.close()
     state = CrawlState(path, "run2")
-    [page] = state.recheck_candidates(checked_before="2099-01-01T00:00:00Z", limit=None)
+    [page] = state.rechecks.candidates(checked_before="2099-01-01T00:00:00Z", limit=None)
     assert (page.url, page.version) == ("http://x/a/b/c", 1)
 
 

@@ -1,9 +1,11 @@
 """Re-checks end to end: ``archiver crawl --recheck`` against a replica that changed.
 
 After a first crawl, the replica changes (``replica/changes.py``): K articles edited, L taken
-down (404, 410) or redirected home, some answering 200 with an error page or nothing. A
-re-check then makes exactly K new record versions, L withdrawals, reports the bad answers
-without a new version, and writes a revisit record for every other article.
+down (404, 410) or redirected home, some answering 200 with an error page or nothing, and
+among the images one replaced, one removed, one answering an HTML error page. A re-check
+then makes exactly K new record versions, L withdrawals, captures the replaced image anew
+(it becomes the image's current capture), reports the bad answers without a new version,
+and writes a revisit record for every other article and requisite.
 """
 
 from __future__ import annotations
@@ -50,13 +52,23 @@ def v1_ids(records: list[dict[str, Any]]) -> dict[str, str]:
 def checks(output: Path) -> dict[str, dict[str, Any]]:
     state = CrawlState(output / STATE_FILENAME, "check")
     try:
-        return {c["url"]: c for c in state.checks()}
+        return {c["url"]: c for c in state.rechecks.checks()}
     finally:
         state.close()
 
 
-def change_the_site(server: ReplicaServer, urls: list[str]) -> dict[str, list[str]]:
-    """Edit 3 articles, take 2 down, redirect 1 home, break 2; the rest stay as they were."""
+def captured_requisites(output: Path) -> dict[str, tuple[str, str]]:
+    """URL → (record id, payload digest) of each requisite the state holds a capture of."""
+    with sqlite3.connect(f"file:{output / STATE_FILENAME}?mode=ro", uri=True) as db:
+        rows = db.execute("SELECT url, record_id, payload_digest FROM requisites WHERE status")
+        return {url: (record_id, digest) for url, record_id, digest in rows}
+
+
+def change_the_site(
+    server: ReplicaServer, urls: list[str], images: list[str], requisites: list[str]
+) -> dict[str, list[str]]:
+    """Edit 3 articles, take 2 down, redirect 1 home, break 2; replace an image, remove
+    one, break one; the rest stay as they were."""
     groups = {"edited": urls[:3], "gone": urls[3:5], "moved": urls[5:6], "bad": urls[6:8]}
     server.faults.update({path_of(u): changes.edited() for u in groups["edited"]})
     server.faults[path_of(groups["gone"][0])] = changes.removed(404)
@@ -64,8 +76,20 @@ def change_the_site(server: ReplicaServer, urls: list[str]) -> dict[str, list[st
     server.faults[path_of(groups["moved"][0])] = changes.moved_home()
     server.faults[path_of(groups["bad"][0])] = changes.error_page()
     server.faults[path_of(groups["bad"][1])] = changes.empty()
+    image_groups = {"image_replaced": images[:1], "image_gone": images[1:2]}
+    image_groups["image_bad"] = images[2:3]
+    server.faults[path_of(images[0])] = changes.replaced_image()
+    server.faults[path_of(images[1])] = changes.removed(404)
+    server.faults[path_of(images[2])] = changes.error_page()
     groups["unchanged"] = sorted(set(urls).difference(*groups.values()))
-    return groups
+    groups["requisites_unchanged"] = sorted(set(requisites).difference(images[:3]))
+    return groups | image_groups
+
+
+def article_images(records: list[dict[str, Any]], skip: set[str]) -> list[str]:
+    """The captured images of the articles not in ``skip``, each once, in record order."""
+    images = [i["url"] for r in records if r["url"] not in skip for i in r["images"]]
+    return list(dict.fromkeys(url for url in images if "/uploads/" in url))
 
 
 def check_new_versions(run: FaultRun, originals: dict[str, str], edited: list[str]) -> None:
@@ -87,7 +111,26 @@ def check_report(run: FaultRun, groups: dict[str, list[str]]) -> None:
     assert "redirected to" in withdrawn[groups["moved"][0]]["detail"]
     assert sorted(c["url"] for c in section["bad"]) == groups["bad"]
     assert section["counts"]["unchanged"] == len(groups["unchanged"])
-    assert sorted(run.failed_urls()) == groups["bad"], "a bad answer is reported as failed"
+    requisites = section["requisites"]
+    assert [c["url"] for c in requisites["changed"]] == groups["image_replaced"]
+    assert [c["url"] for c in requisites["withdrawn"]] == groups["image_gone"]
+    assert [c["url"] for c in requisites["bad"]] == groups["image_bad"]
+    assert requisites["counts"]["unchanged"] == len(groups["requisites_unchanged"])
+    bad = sorted(groups["bad"] + groups["image_bad"])
+    assert sorted(run.failed_urls()) == bad, "a bad answer is reported as failed"
+
+
+def check_replaced_image(
+    run: FaultRun, image: str, before: tuple[str, str], after: tuple[str, str]
+) -> None:
+    """The replaced image: a full capture in this run, the state's current one, its
+    version superseding the old capture (kept: the first crawl's WARC is untouched)."""
+    assert run.fetched(path_of(image)) == 1
+    [changed] = run.report["recheck"]["requisites"]["changed"]
+    assert (changed["version"], changed["supersedes"]) == (2, before[0])
+    assert after[0] == changed["record_id"] != before[0]
+    assert after[1] != before[1], "a new payload"
+    assert image not in run.warcs.revisits, "captured whole, not as a revisit"
 
 
 def test_a_recheck_finds_k_edited_l_withdrawn_and_revisits_the_rest(tmp_path: Path) -> None:
@@ -97,7 +140,10 @@ def test_a_recheck_finds_k_edited_l_withdrawn_and_revisits_the_rest(tmp_path: Pa
         assert first.code == exitcodes.OK, first.log[-3000:]
         urls = sorted(r["url"] for r in first.records)
         assert len(urls) == ARTICLES
-        groups = change_the_site(server, urls)
+        requisites = captured_requisites(output)
+        images = article_images(first.records, skip=set(urls[:8]))
+        assert len(images) >= 3 and set(images) <= set(requisites)
+        groups = change_the_site(server, urls, images, sorted(requisites))
         run = recheck(server, output)
         assert run.code == exitcodes.PAGES_FAILED, run.log[-3000:]  # the bad pages
         assert "Traceback" not in run.log
@@ -105,18 +151,33 @@ def test_a_recheck_finds_k_edited_l_withdrawn_and_revisits_the_rest(tmp_path: Pa
         assert sorted(articles_fetched(run, site_paths)) == sorted(site_paths), "each once"
         originals = v1_ids(first.records)
         check_new_versions(run, originals, groups["edited"])
-        assert sorted(run.warcs.revisits) == groups["unchanged"]
+        revisited = groups["unchanged"] + groups["requisites_unchanged"]
+        assert sorted(run.warcs.revisits) == sorted(revisited), "a revisit for all the rest"
         for url in groups["unchanged"]:
             assert run.warcs.revisits[url] == [(originals[url], IDENTICAL_PAYLOAD_DIGEST)]
+        for url in groups["requisites_unchanged"]:
+            assert run.warcs.revisits[url] == [(requisites[url][0], IDENTICAL_PAYLOAD_DIGEST)]
         check_report(run, groups)
+        [image] = groups["image_replaced"]
+        check_replaced_image(run, image, requisites[image], captured_requisites(output)[image])
+        for record in run.records:
+            if record["version"] == 2:  # the new versions point at their images' captures
+                assert [i["capture"] is not None for i in record["images"]] == [
+                    i["capture"] is not None
+                    for v1 in first.records
+                    if v1["url"] == record["url"]
+                    for i in v1["images"]
+                ]
         noted = checks(output)
-        assert set(noted) == set(urls), "every page's check is noted"
+        assert set(noted) == set(urls) | set(requisites), "every page's check is noted"
         assert {noted[u]["outcome"] for u in groups["edited"]} == {"changed"}
 
         # A second run the same night asks for nothing: every page was checked just now.
         again = crawl(server, output, "--recheck")
         assert articles_fetched(again, site_paths) == []
         assert again.report["recheck"]["counts"].get("selected", 0) == 0
+        assert again.report["recheck"]["requisites"]["counts"].get("selected", 0) == 0
+        assert again.requests == [], "not even a requisite"
 
         # Another night: the edited articles are now unchanged against their version 2.
         server.faults.clear()
@@ -145,8 +206,9 @@ def test_conditional_requests_get_304_and_a_server_not_modified_revisit(tmp_path
         assert all(e["headers"].get("If-Modified-Since") == changes.LAST_MODIFIED for e in asked)
         assert sorted(e["status"] for e in asked) == [200] + [304] * (len(paths) - 1)
         assert run.report["recheck"]["counts"]["not_modified"] == len(paths) - 1
-        profiles = {refers[1] for visits in run.warcs.revisits.values() for refers in visits}
-        assert profiles == {SERVER_NOT_MODIFIED}
+        pages = {server.base_url + path for path in paths}
+        revisits = [visit for url in pages for visit in run.warcs.revisits.get(url, [])]
+        assert {profile for _, profile in revisits} == {SERVER_NOT_MODIFIED}
         assert [r["url"] for r in run.records if r["version"] == 2] == [server.base_url + edited]
 
 
@@ -175,6 +237,9 @@ def test_kill_9_during_a_recheck_then_resume_loses_and_repeats_nothing(tmp_path:
         urls = sorted(r["url"] for r in first.records)
         edited = urls[::4]  # spread over the run: some before the kill, some after
         server.faults.update({path_of(u): changes.edited() for u in edited})
+        requisites = captured_requisites(output)
+        [image] = article_images(first.records, skip=set())[:1]
+        server.faults[path_of(image)] = changes.replaced_image()
         time.sleep(3)  # the re-check's answers are then clearly later than the captures
         started = time.time()
         command = [sys.executable, "-m", "archiver.cli", "crawl", "--recheck"]
@@ -192,9 +257,17 @@ def test_kill_9_during_a_recheck_then_resume_loses_and_repeats_nothing(tmp_path:
         assert resumed.code == exitcodes.OK, resumed.log[-3000:]
         asked = {e["path"] for e in resumed.requests}
         assert asked.isdisjoint(path_of(u) for u in answered), "a noted page asked again"
-        assert set(checks(output)) == set(urls), "every page answered once the run resumed"
+        noted = set(checks(output))
+        assert noted == set(urls) | set(requisites), "every page answered once the run resumed"
         versions = [(r["url"], r["version"]) for r in resumed.records]
         assert len(versions) == len(set(versions)), "a record version written twice"
         assert sorted(u for u, v in versions if v == 2) == edited
-        for url in set(urls) - set(edited):
+        for url in (set(urls) - set(edited)) | (set(requisites) - {image}):
             assert 1 <= len(resumed.warcs.revisits[url]) <= 2, url
+        state = CrawlState(output / STATE_FILENAME, "check")
+        try:  # the replaced image: one new version, the current capture
+            [version] = [v for v in state.rechecks.versions() if v["url"] == image]
+            assert version["supersedes"] == requisites[image][0]
+            assert captured_requisites(output)[image][0] == version["record_id"]
+        finally:
+            state.close()

@@ -49,7 +49,7 @@ from archiver.capture.writer import WarcFileWriter
 from archiver.exceptions import ForbiddenByRobots
 from archiver.failures import REQUISITE_FAILURE, REQUISITE_STATS, FailureLedger
 from archiver.files import open_path
-from archiver.items import ArticleContent, ImageCapture
+from archiver.items import ArticleContent, Capture, ImageCapture
 from archiver.meta import KIND_META_KEY, REQUISITE_META_KEY
 from archiver.outcomes import STATE_ERRORS_KEY, STATE_WRITE_ERROR
 from archiver.parsers.requisites import Requisite, css_requisites
@@ -173,22 +173,16 @@ class PageRequisites:
             reason = f"HTTP {response.status}" if response.status != 200 else "not captured"
             self.failed(requisite.url, page, response.status, reason)
             return None
-        pointer = {
-            "filename": capture.warc.filename,
-            "offset": capture.warc.offset,
-            "length": capture.warc.length,
-            "record_id": capture.warc.record_id,
-            "payload_digest": capture.payload_digest,
-        }
+        pointer = pointer_of(capture)
         self._inc(f"{STATS}{page}/fetched")
         self._inc(f"{STATS}{page}/bytes", len(response.body))
-        if not _is_css(requisite, response) or depth >= self.max_depth:
+        if not is_css(requisite, response) or depth >= self.max_depth:
             self.state.add_requisite(requisite.url, response.status, pointer)
             return pointer
         # Recorded before its references are in: a run killed meanwhile leaves it marked
         # unfollowed, and the next run reads it back from the WARC to fetch the rest.
         self.state.add_requisite(requisite.url, response.status, pointer, followed=False)
-        await self.follow(_css_text(response), response.url, page, depth)
+        await self.follow(css_text(response), response.url, page, depth)
         self.state.mark_requisite_followed(requisite.url)
         return pointer
 
@@ -300,6 +294,17 @@ def with_captures(
     return dataclasses.replace(content, images=images)
 
 
+def pointer_of(capture: Capture) -> dict[str, Any]:
+    """A requisite's capture as the state keeps it and a record's ``images[].capture``."""
+    return {
+        "filename": capture.warc.filename,
+        "offset": capture.warc.offset,
+        "length": capture.warc.length,
+        "record_id": capture.warc.record_id,
+        "payload_digest": capture.payload_digest,
+    }
+
+
 def origins(host: str) -> set[str]:
     """The scope keys (``scheme://host:port``) an ARCHIVE_REQUISITE_HOSTS entry allows: an
     origin as written, or a bare host on http and https at their default ports."""
@@ -329,14 +334,14 @@ def _reason(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def _is_css(requisite: Requisite, response: Response) -> bool:
+def is_css(requisite: Requisite, response: Response) -> bool:
     content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
     return content_type.startswith(CSS_TYPES) or (
         requisite.kind == "stylesheet" and not content_type.startswith(("image/", "font/"))
     )
 
 
-def _css_text(response: Response) -> str:
+def css_text(response: Response) -> str:
     if isinstance(response, TextResponse):
         return response.text
     return response.body.decode("utf-8", "replace")
