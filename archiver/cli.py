@@ -193,9 +193,16 @@ def run_wacz(output: Path, target: Path | None, max_size: int | None) -> int:
     for path in report.packages:
         print(f"wrote {path} ({path.stat().st_size:,} bytes)")
     print(f"{report.warcs} WARC files, {report.pages} pages, {report.extra_pages} extra pages")
+    for name, required in report.requires.items():
+        print(f"{name} requires {', '.join(required)} (its revisits' originals): load them too")
+    if report.missing_originals:
+        print(
+            f"{len(report.missing_originals)} revisit records whose original is in no package "
+            f"(first: {report.missing_originals[0]}): they will not replay"
+        )
     for path in report.left_out:
         print(f"left out (still .open, held by a running crawl or damaged): {path}")
-    return 1 if report.left_out else 0
+    return 1 if report.left_out or report.missing_originals else 0
 
 
 if __name__ == "__main__":

@@ -11,7 +11,9 @@ Memory stays bounded whatever the archive's size: every entry is streamed into t
 line at a time. Only whole files are packaged: ``.open`` WARCs a killed run left are repaired
 first (``archiver.capture.recovery``), and any that cannot be (a running crawl's) are left
 out and named. With ``max_size`` the WARCs are shared out among several packages, whole
-files each (a file larger than ``max_size`` gets a package of its own).
+files each (a file larger than ``max_size`` gets a package of its own); a package whose
+re-check revisits refer to originals in an earlier one names it in ``relation.requires``
+(``archiver.wacz_requires``).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from archiver import __version__, indexes, pages
+from archiver import __version__, indexes, pages, wacz_requires
 from archiver.capture.recovery import repair_directory
 from archiver.files import published
 from archiver.layout import OutputLayout
@@ -75,6 +77,8 @@ class WaczReport:
     pages: int = 0
     extra_pages: int = 0
     left_out: list[Path] = field(default_factory=list)  # .open WARCs not packaged
+    requires: dict[str, list[str]] = field(default_factory=dict)  # package → packages needed
+    missing_originals: list[str] = field(default_factory=list)  # revisits' URLs, no original
 
 
 def write_wacz(
@@ -97,11 +101,33 @@ def write_wacz(
         )
     report = WaczReport(left_out=index_report.open_files, warcs=len(warcs))
     parts = plan_parts(warcs, max_size)
-    for number, part in enumerate(parts, 1):
-        path = target if len(parts) == 1 else _numbered(target, number)
-        _write_package(layout, part, path, title, report)
+    part_indexes = [[indexes.index_path(layout.indexes, warc) for warc in part] for part in parts]
+    for number, part in enumerate(parts):
+        path = target if len(parts) == 1 else _numbered(target, number + 1)
+        relation = _requirements(part_indexes[number], part_indexes[:number], path, report)
+        _write_package(layout, part, path, title, report, relation=relation)
         report.packages.append(path)
     return report
+
+
+def _requirements(
+    part: list[Path], earlier: list[list[Path]], path: Path, report: WaczReport
+) -> list[dict[str, str]]:
+    """``relation.requires`` of one package: the earlier packages holding originals of its
+    revisits. Revisits with no original anywhere are logged and reported."""
+    needs = wacz_requires.needs(part, earlier)
+    relation = [wacz_requires.requirement(report.packages[n]) for n in sorted(needs.packages)]
+    if relation:
+        report.requires[path.name] = [entry["filename"] for entry in relation]
+    if needs.missing:
+        logger.warning(
+            "%s: %d revisit records whose original is in no package up to it (first: %s)",
+            path.name,
+            len(needs.missing),
+            needs.missing[0],
+        )
+        report.missing_originals += needs.missing
+    return relation
 
 
 def plan_parts(warcs: list[Path], max_size: int | None) -> list[list[Path]]:
@@ -125,7 +151,13 @@ def _numbered(target: Path, number: int) -> Path:
 
 
 def _write_package(
-    layout: OutputLayout, warcs: list[Path], target: Path, title: str, report: WaczReport
+    layout: OutputLayout,
+    warcs: list[Path],
+    target: Path,
+    title: str,
+    report: WaczReport,
+    *,
+    relation: list[dict[str, str]],
 ) -> None:
     with _atomic_zip(target) as archive:
         package = _Package(archive)
@@ -140,7 +172,7 @@ def _write_package(
             if extra.tell():
                 extra.seek(0)
                 package.add("pages/extraPages.jsonl", extra)
-        package.finish(_metadata(title, first, report))
+        package.finish(_metadata(title, first, report, relation))
     logger.info("Wrote %s (%d WARC files)", target, len(warcs))
 
 
@@ -249,7 +281,12 @@ def _info(path: str, compress: bool) -> zipfile.ZipInfo:
     return info
 
 
-def _metadata(title: str, first: dict[str, Any] | None, report: WaczReport) -> dict[str, Any]:
+def _metadata(
+    title: str,
+    first: dict[str, Any] | None,
+    report: WaczReport,
+    relation: list[dict[str, str]],
+) -> dict[str, Any]:
     metadata: dict[str, Any] = {
         "wacz_version": WACZ_VERSION,
         "software": f"archiver/{__version__}",
@@ -263,6 +300,8 @@ def _metadata(title: str, first: dict[str, Any] | None, report: WaczReport) -> d
     if first is not None:
         metadata["mainPageURL"] = first["url"]
         metadata["mainPageDate"] = first["ts"]
+    if relation:  # a split package's revisits whose originals an earlier package holds
+        metadata["relation"] = {"requires": relation}
     return metadata
 
 
