@@ -156,7 +156,8 @@ def run_reparse(output: Path, destination: Path, workers: int | None = None) -> 
         return 2
     report = reparse(output, destination, workers=workers)
     print(f"{report.records} records written to {report.jsonl}")
-    print(f"{report.duplicates} later captures of archived articles skipped")
+    print(f"{report.versions} of them later versions of changed articles (version 2, 3, ...)")
+    print(f"{report.duplicates} later captures of an article's current payload skipped")
     for url, reason in report.layout_errors:
         print(f"no record (layout not recognised): {url}: {reason}")
     for url, reason in report.undecodable:

@@ -3,9 +3,14 @@
 A better parser can rebuild the whole dataset from the evidence without touching the site:
 each article response record (HTTP 200 at an article URL) is decoded exactly as the crawl
 decoded it (Content-Encoding as Scrapy's middleware does, then ``archiver.decoding.page_text``)
-and parsed with the current parser. The first capture of each article wins, as in the crawl.
-Records keep their ``warc`` pointer, digest and capture time, so an unchanged parser
-reproduces the crawl's records field for field.
+and parsed with the current parser. Records keep their ``warc`` pointer, digest and capture
+time, so an unchanged parser reproduces the crawl's records field for field; versions too,
+by the re-check's rule (``archiver crawl --recheck``): an article's first capture that parses
+is version 1, and each later capture of another payload that parses is the next version,
+``supersedes`` naming the record before (a re-check writes an unchanged page as a revisit,
+which is no response; a capture repeating the payload before it is counted a duplicate).
+An image's ``capture`` is the one the state holds now: after a re-check replaced an image,
+records of earlier versions point at the new capture, not the one they were written with.
 
 A capture that gives no record is skipped, logged and listed in the report, never fatal: a
 page the layout check refuses (``check_complete``, then the parser), and a body that cannot
@@ -68,6 +73,7 @@ class ReparseReport:
 
     jsonl: Path | None = None
     records: int = 0
+    versions: int = 0  # of those, versions 2, 3, ... (re-captures of a changed page)
     duplicates: int = 0
     layout_errors: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
     undecodable: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
@@ -88,7 +94,7 @@ def reparse(output: Path, destination: Path, *, workers: int | None = None) -> R
     captures = StateReader(OutputLayout(output).state_db)
     try:
         with fewer_collections(), Progress("reparse: captures") as progress:
-            pages = _first_captures(output, report)
+            pages = _new_payloads(output, report)
             asyncio.run(
                 _write_all(pages, count, writer, report, captures=captures, progress=progress)
             )
@@ -111,29 +117,54 @@ async def _write_all(
     captures: StateReader,
     progress: Progress,
 ) -> None:
+    versions = _Versions()
     async for url, (kind, value) in _parsed(pages, workers):
         progress.advance()
         if kind == "layout":
             report.layout_errors.append((url, value))
             logger.warning("No record from %s: layout not recognised: %s", url, value)
             continue
+        if not versions.number(value):
+            report.duplicates += 1
+            continue
         writer.write(image_captures(value, captures))
         report.records += 1
+        report.versions += value["version"] > 1
+
+
+class _Versions:
+    """Numbers each article's records in capture order, as the crawl and its re-checks do."""
+
+    def __init__(self) -> None:
+        self.current: dict[str, tuple[str, str, int]] = {}  # url → digest, record id, version
+
+    def number(self, record: dict[str, Any]) -> bool:
+        """Set the record's ``version`` and ``supersedes``; False for the payload of the
+        current version again (no new version)."""
+        url, digest = record["url"], record["payload_digest"]
+        current = self.current.get(url)
+        if current is not None and current[0] == digest:
+            return False
+        version, supersedes = (current[2] + 1, current[1]) if current else (1, None)
+        record["version"], record["supersedes"] = version, supersedes
+        self.current[url] = (digest, record["warc"]["record_id"], version)
+        return True
 
 
 _Capture = tuple[str, Capture, "_Page"]  # the article's canonical URL, its capture, its page
 _Parsed = tuple[str, Any]  # ("ok", the record as JSON data) or ("layout", the reason)
 
 
-def _first_captures(output: Path, report: ReparseReport) -> Iterator[_Capture]:
-    """Every article's first capture, in file order; later ones counted as duplicates."""
-    seen: set[str] = set()
+def _new_payloads(output: Path, report: ReparseReport) -> Iterator[_Capture]:
+    """Every article capture whose payload is not its URL's capture before, in file order
+    (a repeat is counted as a duplicate, unparsed)."""
+    last: dict[str, str] = {}
     for path in sorted(OutputLayout(output).warc.glob("*.warc.gz")):
         for url, capture, page in _article_responses(path, report):
-            if url in seen:
+            if last.get(url) == capture.payload_digest:
                 report.duplicates += 1
                 continue
-            seen.add(url)
+            last[url] = capture.payload_digest
             yield url, capture, page
 
 

@@ -1,16 +1,21 @@
-"""``python -m bench.recheck [--articles N] [--pad-kb K]``: what a re-check of unchanged pages
-writes.
+"""``python -m bench.recheck [--articles N] [--pad-kb K] [--photo-bpp B] [--html-only]``:
+what a re-check of unchanged pages writes.
 
 A first crawl of an N-article replica (the replica's own server: no ETag or Last-Modified,
 so every re-check gets the whole page back with a 200 and the payload digests decide),
-then ``archiver crawl --recheck`` of every archived page (``ARCHIVE_RECHECK_MIN_AGE=0``,
-no page cap). Nothing changed, so each article's answer is a revisit record; the target is
-a re-check writing at most 5% of the first crawl's WARC bytes. A re-check writes about the
-same bytes per page whatever the page (a request record and a headers-only revisit), so the
-ratio falls as pages grow: the replica's article pages are ~15 KB, the real site's ~47 KB,
-and ``--pad-kb K`` adds K KB of text-like markup (a comment of seeded random words, as
-compressible as prose) to every article page to measure the real size. Results in
-BENCHMARKS.md.
+then ``archiver crawl --recheck`` of every archived page and requisite
+(``ARCHIVE_RECHECK_MIN_AGE=0``, no caps). Nothing changed, so each answer is a revisit
+record; the target is a re-check writing at most 5% of the first crawl's WARC bytes.
+
+A re-check writes about the same bytes per URL whatever its size (a request record and a
+headers-only revisit), so the ratio falls as what was captured grows. The replica's pages
+and images are small: article pages ~15 KB (the real site's ~47 KB), every photograph the
+same 160-byte JPEG. ``--pad-kb K`` adds K KB of text-like markup (a comment of seeded
+random words, as compressible as prose) to every article page; ``--photo-bpp B`` makes
+every uploaded photograph ``width x height x B`` bytes (from its WordPress size suffix,
+``-300x200``; 1080x675 without one), the added bytes random as JPEG data is: B = 0.2 is a
+photograph at JPEG quality ~80. ``--html-only`` crawls and re-checks no requisites.
+Results in BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -29,12 +35,15 @@ from typing import Any
 
 from archiver.demo import MIRROR_SETTINGS, scrapy_env
 from replica import ReplicaServer, Response, build_site
+from replica.server import Fault
 
 TARGET = 0.05  # the re-check's WARC bytes over the first crawl's
 _LETTERS = "etaoinshrdlucmfwypvbgkjqxz"
 # 2,000 pseudo-words of 2-10 letters: padding about as compressible as prose (~3.5x).
 WORDS = ["".join(random.Random(n).choices(_LETTERS, k=2 + n % 9)) for n in range(2000)]
 TIMEOUT = 3600
+PHOTO = re.compile(r"^/wp-content/uploads/\d{4}/\d{2}/photo-\d+(?:-(\d+)x(\d+))?\.jpg$")
+FULL_SIZE = (1080, 675)  # an upload without a size suffix: the theme's largest
 
 
 def crawl(base_url: str, output: Path, *args: str, **settings: str) -> float:
@@ -77,12 +86,51 @@ def padded(kb: int) -> Any:
     return pad
 
 
-def measure(articles: int, work: Path, pad_kb: int = 0) -> dict[str, Any]:
+def photo_sized(bytes_per_pixel: float) -> Fault:
+    """A fault making a photograph as large as a JPEG of its size suffix's pixels: a COM
+    segment of seeded random bytes (incompressible, as JPEG data is) after its start."""
+
+    def grow(handler: BaseHTTPRequestHandler, response: Response) -> Response:
+        path = handler.path.split("?", 1)[0]
+        match = PHOTO.match(path)
+        if response.status != 200 or match is None:
+            return response
+        width, height = (int(n) for n in match.groups()) if match[1] else FULL_SIZE
+        size = int(width * height * bytes_per_pixel)
+        rng = random.Random(zlib.crc32(path.encode()))
+        chunks = []
+        while size > 0:  # COM segments hold at most 65,533 bytes each
+            part = min(size, 65_533)
+            chunks.append(b"\xff\xfe" + (part + 2).to_bytes(2, "big") + rng.randbytes(part))
+            size -= part
+        body = response.body[:2] + b"".join(chunks) + response.body[2:]
+        return Response(response.status, body, response.content_type, response.headers)
+
+    return grow
+
+
+class PhotoFaults(dict[str, Fault]):
+    """The server's faults, and ``photo`` for every uploaded photograph's path."""
+
+    def __init__(self, faults: dict[str, Fault], photo: Fault) -> None:
+        super().__init__(faults)
+        self.photo = photo
+
+    def get(self, path: str, default: Any = None) -> Any:  # type: ignore[override]
+        return super().get(path) or (self.photo if PHOTO.match(path) else default)
+
+
+def measure(
+    articles: int, work: Path, pad_kb: int = 0, photo_bpp: float = 0, html_only: bool = False
+) -> dict[str, Any]:
     output = work / "output"
     site = build_site(0, articles)
     faults = {article.path: padded(pad_kb) for article in site.articles} if pad_kb else {}
+    settings = {"ARCHIVE_REQUISITES_ENABLED": "False"} if html_only else {}
     with ReplicaServer(site, faults=faults) as server:
-        crawl_seconds = crawl(server.base_url, output)
+        if photo_bpp:
+            server.faults = PhotoFaults(server.faults, photo_sized(photo_bpp))
+        crawl_seconds = crawl(server.base_url, output, **settings)
         before = warc_bytes(output)
         recheck_seconds = crawl(
             server.base_url,
@@ -90,13 +138,18 @@ def measure(articles: int, work: Path, pad_kb: int = 0) -> dict[str, Any]:
             "--recheck",
             ARCHIVE_RECHECK_MIN_AGE="0",
             ARCHIVE_RECHECK_MAX_PAGES="0",
+            ARCHIVE_RECHECK_MAX_REQUISITES="0",
+            **settings,
         )
     after = warc_bytes(output)
     first, added = sum(before.values()), sum(after.values()) - sum(before.values())
-    counts = last_report(output)["recheck"]["counts"]
+    section = last_report(output)["recheck"]
+    counts = {**section["counts"], "requisites": section["requisites"]["counts"]}
     return {
         "articles": articles,
         "pad_kb": pad_kb,
+        "photo_bpp": photo_bpp,
+        "html_only": html_only,
         "first_crawl_warc_bytes": first,
         "first_crawl_seconds": round(crawl_seconds, 1),
         "recheck_warc_bytes": added,
@@ -111,9 +164,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.recheck", description=__doc__)
     parser.add_argument("--articles", type=int, default=1000, help="replica size (1000)")
     parser.add_argument("--pad-kb", type=int, default=0, help="KB added to each article page")
+    parser.add_argument(
+        "--photo-bpp", type=float, default=0, help="photograph bytes per pixel (0: as served)"
+    )
+    parser.add_argument("--html-only", action="store_true", help="no requisites")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="archiver-bench-recheck-") as tmp:
-        result = measure(args.articles, Path(tmp), args.pad_kb)
+        result = measure(args.articles, Path(tmp), args.pad_kb, args.photo_bpp, args.html_only)
     print(json.dumps(result, indent=2))
     unchanged = result["recheck_counts"].get("unchanged", 0)
     return 0 if result["ratio"] <= TARGET and unchanged == args.articles else 1

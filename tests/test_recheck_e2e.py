@@ -23,7 +23,9 @@ import pytest
 from archiver import exitcodes
 from archiver.capture.revisit import IDENTICAL_PAYLOAD_DIGEST, SERVER_NOT_MODIFIED
 from archiver.demo import MIRROR_SETTINGS, scrapy_env
+from archiver.jsonl import iter_records
 from archiver.layout import STATE_FILENAME
+from archiver.reparse import reparse
 from archiver.state import CrawlState
 from replica import ReplicaServer, build_site, changes
 from tests.crawling import path_of
@@ -133,6 +135,22 @@ def check_replaced_image(
     assert image not in run.warcs.revisits, "captured whole, not as a revisit"
 
 
+def check_reparse(run: FaultRun, groups: dict[str, list[str]], destination: Path) -> None:
+    """``archiver reparse`` rebuilds every version from the WARCs, field for field (but the
+    replaced image's capture: the state's current one), and skips the bad answers."""
+    report = reparse(run.output, destination, workers=0)
+    assert report.versions == len(groups["edited"])
+    assert sorted(url for url, _ in report.layout_errors) == groups["bad"]
+    rebuilt = {(r["url"], r["version"]): r for r in iter_records(destination)}
+    assert sorted(rebuilt) == sorted((r["url"], r["version"]) for r in run.records)
+    for record in run.records:
+        again = rebuilt[record["url"], record["version"]]
+        for image in record["images"] + again["images"]:
+            if image["url"] in groups["image_replaced"]:
+                image["capture"] = "replaced"
+        assert again == record, record["url"]
+
+
 def test_a_recheck_finds_k_edited_l_withdrawn_and_revisits_the_rest(tmp_path: Path) -> None:
     output = tmp_path / "output"
     with ReplicaServer(build_site(0, ARTICLES)) as server:
@@ -170,6 +188,7 @@ def test_a_recheck_finds_k_edited_l_withdrawn_and_revisits_the_rest(tmp_path: Pa
                 ]
         noted = checks(output)
         assert set(noted) == set(urls) | set(requisites), "every page's check is noted"
+        check_reparse(run, groups, tmp_path / "reparsed")
         assert {noted[u]["outcome"] for u in groups["edited"]} == {"changed"}
 
         # A second run the same night asks for nothing: every page was checked just now.
