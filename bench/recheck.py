@@ -78,8 +78,10 @@ def padded(kb: int) -> Any:
     def pad(handler: BaseHTTPRequestHandler, response: Response) -> Response:
         rng = random.Random(zlib.crc32(handler.path.encode()))
         words: list[str] = []
-        while sum(map(len, words)) + len(words) < kb * 1024:
+        size = 0
+        while size < kb * 1024:
             words.append(rng.choice(WORDS))
+            size += len(words[-1]) + 1
         body = response.body.replace(b"</body>", f"<!-- {' '.join(words)} --></body>".encode())
         return Response(response.status, body, response.content_type, response.headers)
 
