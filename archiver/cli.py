@@ -23,7 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument(
         "--recheck",
         action="store_true",
-        help="re-check archived pages instead of discovering (bounds: ARCHIVE_RECHECK_*)",
+        help="re-check archived pages and requisites instead of discovering (ARCHIVE_RECHECK_*)",
     )
     crawl.add_argument(
         "-s", dest="settings", action="append", default=[], metavar="NAME=VALUE",
