@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from scrapy import Spider
 from scrapy.exceptions import DropItem
+from scrapy.http import Response
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
@@ -18,6 +19,7 @@ from archiver.items import ArticleRecord, WarcPointer
 from archiver.pipelines import DeduplicatePipeline
 from archiver.recheck import RecheckBounds, conditional_headers, parse_age
 from archiver.schema import RecordInvalid, validate_record
+from archiver.spiders.recheck import bad_requisite_answer
 from archiver.state import CrawlState, get_state
 from archiver.state_rechecks import Check
 
@@ -162,3 +164,53 @@ def test_the_schema_ties_supersedes_to_the_version() -> None:
             validate_record(wrong.to_dict())
     with pytest.raises(RecordInvalid, match="version"):
         validate_record(dataclasses.replace(article(), version=0).to_dict())
+
+
+def test_requisites_are_due_by_their_run_and_a_changed_one_names_its_new_capture(
+    tmp_path: Path,
+) -> None:
+    state = CrawlState(tmp_path / "s.sqlite3", "20261101000000000-aaaa")
+    image = "http://x/wp-content/uploads/2012/01/photo-1.jpg"
+    old = {"filename": "a.warc.gz", "offset": 1, "length": 2, "record_id": ID1,
+           "payload_digest": "sha1:" + "A" * 32}  # fmt: skip
+    state.add_requisite(image, 200, old)
+    state.claim_requisite("http://x/being-fetched.png", "a.warc.gz", 9)  # a claim: no capture
+    assert state.rechecks.requisite_candidates(checked_before="2026-11-01T00:00:00Z", limit=9) == []
+    [due] = state.rechecks.requisite_candidates(checked_before="2026-11-02T00:00:00Z", limit=9)
+    assert (due.url, due.version, due.kind) == (image, 1, "requisite")
+    assert due.fetched_at == "2026-11-01T00:00:00Z", "its run's start"
+    new = {**old, "filename": "b.warc.gz", "record_id": ID2, "payload_digest": "sha1:" + "B" * 32}
+    state.rechecks.replace_requisites([(due, {**new, "fetched_at": "2026-12-01T00:00:00Z"})])
+    assert state.requisite_capture(image) == new
+    [version] = state.rechecks.versions()
+    assert (version["version"], version["supersedes"], version["kind"]) == (2, ID1, "requisite")
+    [check] = state.rechecks.checks()
+    assert (check["outcome"], check["kind"]) == ("changed", "requisite")
+    assert state.rechecks.requisite_candidates(checked_before="2026-11-02T00:00:00Z", limit=9) == []
+    state.close()
+
+
+def test_the_requisite_cap_is_a_setting_of_its_own() -> None:
+    bounds = RecheckBounds.from_settings(Settings({"ARCHIVE_RECHECK_MAX_REQUISITES": 0}))
+    assert (bounds.max_pages, bounds.max_requisites) == (1000, None)
+    with pytest.raises(ValueError, match="ARCHIVE_RECHECK_MAX_REQUISITES"):
+        RecheckBounds.from_settings(Settings({"ARCHIVE_RECHECK_MAX_REQUISITES": -5}))
+
+
+@pytest.mark.parametrize(
+    ("archived", "body", "content_type", "why"),
+    [
+        ("image/jpeg", b"", "image/jpeg", "empty body"),
+        ("image/jpeg", b"<html>error</html>", "text/html; charset=UTF-8", "where image/jpeg"),
+        ("text/css", b"<html>error</html>", "text/html", "where text/css"),
+        ("image/jpeg", b"\xff\xd8\xff\xfe", "image/jpeg", None),  # a new photograph
+        ("image/png", b"\xff\xd8\xff\xfe", "image/jpeg", None),  # re-saved in another format
+        (None, b"<html></html>", "text/html", None),  # nothing to compare with
+    ],
+)
+def test_a_requisites_new_payload_is_bad_only_when_empty_or_an_html_page(
+    archived: str | None, body: bytes, content_type: str, why: str | None
+) -> None:
+    response = Response("http://x/a.jpg", body=body, headers={"Content-Type": content_type})
+    found = bad_requisite_answer(response, archived)
+    assert (found is None) if why is None else (found is not None and why in found)

@@ -223,7 +223,7 @@ class RecheckSpider(ArchiveSpider):
             ledger.failed(page.url, status, "no whole WARC capture for the response", REQUISITE)
         elif status == NOT_MODIFIED or capture.payload_digest == page.payload_digest:
             ledger.unchanged(page.url, status, REQUISITE)
-        elif (why := _not_the_requisite(response, response.meta.get(TYPE_META_KEY))) is not None:
+        elif (why := bad_requisite_answer(response, response.meta.get(TYPE_META_KEY))) is not None:
             ledger.bad(page.url, status, why, REQUISITE)
         else:
             ledger.requisite_changed(
@@ -248,7 +248,7 @@ def _location(response: Response) -> str:
     return urljoin(response.url, location)
 
 
-def _not_the_requisite(response: Response, archived_type: str | None) -> str | None:
+def bad_requisite_answer(response: Response, archived_type: str | None) -> str | None:
     """Why a 200 with a new payload is no new version of the requisite archived, or None:
     an empty body, or HTML where something else was archived (a server's error page)."""
     if not response.body:
