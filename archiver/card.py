@@ -18,6 +18,7 @@ from archiver.export.columns import load_columns
 from archiver.export.csv import leaf_paths
 from archiver.files import write_atomically
 from archiver.layout import OutputLayout
+from archiver.state import StateReader
 
 RULES = "docs/extraction-rules.md"  # in the archiver source tree
 _SIZES = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (10**6, "100K<n<1M"))
@@ -102,8 +103,15 @@ def schema_table() -> list[str]:
     return rows
 
 
-def body(data: dict[str, Any], sections: Counter[str], years: Counter[str]) -> list[str]:
+def body(
+    data: dict[str, Any], sections: Counter[str], years: Counter[str], checks: dict[str, int]
+) -> list[str]:
     totals = data["totals"]
+    rechecks = (
+        f"Re-checked on the live site since: {checks['rechecked']}; found changed (a later "
+        f"`version` in the data): {checks['changed']}; withdrawn from the site (404, 410 or "
+        f"redirected away at their last check; their records are kept): {checks['withdrawn']}."
+    )
     lines = [
         "# ASHARQ AL-AWSAT English Archive 2005-2017: archived articles",
         "",
@@ -120,7 +128,9 @@ def body(data: dict[str, Any], sections: Counter[str], years: Counter[str]) -> l
         "",
         "## Counts",
         "",
-        f"{totals['archived']} articles archived. By section:",
+        f"{totals['archived']} articles archived. {rechecks}",
+        "",
+        "By section:",
         "",
         "| section | articles |",
         "|---|---|",
@@ -167,7 +177,12 @@ def write_card(output: Path) -> Path:
         years[month[:4] if month != UNKNOWN_MONTH else month] += counts["archived"]
     sections, years = +sections, +years  # drop zeros
     text = front_matter(layout, data["totals"]["archived"]) + "\n\n"
-    text += "\n".join(body(data, sections, years))
+    reader = StateReader(layout.state_db)
+    try:
+        checks = reader.recheck_counts()
+    finally:
+        reader.close()
+    text += "\n".join(body(data, sections, years, checks))
     return write_atomically(layout.card, text)
 
 

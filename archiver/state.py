@@ -27,6 +27,7 @@ from archiver.state_rechecks import RecheckState
 from archiver.state_tables import (
     LISTING_UPSERT,
     POINTER_FIELDS,
+    RECHECK_COUNTS,
     REQUISITE_CAPTURE,
     SCHEMA,
     SITEMAP_UPSERT,
@@ -253,6 +254,19 @@ class StateReader:
             return _requisite_capture(self._db, url)
         except sqlite3.OperationalError:  # no requisites table yet
             return None
+
+    def recheck_counts(self) -> dict[str, int]:
+        """Archived articles re-checked at least once, found changed (a later version) and
+        withdrawn from the site (gone at their last check); zeros for a state from before
+        re-checks."""
+        counts = {"rechecked": 0, "changed": 0, "withdrawn": 0}
+        if self._db is None:
+            return counts
+        try:
+            row = self._db.execute(RECHECK_COUNTS).fetchone()
+        except sqlite3.OperationalError:  # no checks or versions table yet
+            return counts
+        return dict(zip(counts, map(int, row), strict=True))
 
     def close(self) -> None:
         if self._db is not None:

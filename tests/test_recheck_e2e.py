@@ -22,6 +22,7 @@ import pytest
 
 from archiver import exitcodes
 from archiver.capture.revisit import IDENTICAL_PAYLOAD_DIGEST, SERVER_NOT_MODIFIED
+from archiver.cli import main
 from archiver.demo import MIRROR_SETTINGS, scrapy_env
 from archiver.jsonl import iter_records
 from archiver.layout import STATE_FILENAME
@@ -189,6 +190,12 @@ def test_a_recheck_finds_k_edited_l_withdrawn_and_revisits_the_rest(tmp_path: Pa
         noted = checks(output)
         assert set(noted) == set(urls) | set(requisites), "every page's check is noted"
         check_reparse(run, groups, tmp_path / "reparsed")
+        assert main(["card", str(output)]) == 0
+        card = " ".join((output / "DATASET.md").read_text(encoding="utf-8").split())
+        assert f"Re-checked on the live site since: {ARTICLES};" in card
+        assert f"found changed (a later `version` in the data): {len(groups['edited'])};" in card
+        withdrawn = len(groups["gone"]) + len(groups["moved"])
+        assert f"their records are kept): {withdrawn}." in card
         assert {noted[u]["outcome"] for u in groups["edited"]} == {"changed"}
 
         # A second run the same night asks for nothing: every page was checked just now.
