@@ -18,13 +18,14 @@ directly.
 from __future__ import annotations
 
 import heapq
+import json
 import logging
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from archiver.capture.naming import WARC_SUFFIX
 from archiver.files import OPEN_SUFFIX, published
@@ -34,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 INDEX_SUFFIX = ".cdxj"
 MERGED_NAME = "index.cdxj"
+REVISIT_MIME = "warc/revisit"  # the "mime" of a revisit record's line (cdxj-indexer's)
 # Lines sorted in memory before cdxj-indexer spills a sorted run to a temporary file: bounds
 # what indexing a 1 GB WARC costs the crawl that closed it.
 SORT_BUFFER_BYTES = 8 * 1024 * 1024
@@ -67,6 +69,15 @@ def merged_lines(index_files: Iterable[Path]) -> Iterator[str]:
     with ExitStack() as stack:
         sources = [stack.enter_context(path.open(encoding="utf-8")) for path in index_files]
         yield from heapq.merge(*sources)
+
+
+def index_lines(index_files: Iterable[Path]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(SURT key, 14-digit timestamp, JSON fields) of every line of these CDXJ files."""
+    for path in index_files:
+        with path.open(encoding="utf-8") as lines:
+            for line in lines:
+                key, stamp, rest = line.split(" ", 2)
+                yield key, stamp, json.loads(rest)
 
 
 def merge_indexes(indexes: Path, index_files: Iterable[Path]) -> Path:

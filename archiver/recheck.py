@@ -12,7 +12,7 @@ the last one answered). Pure: no Scrapy.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -21,7 +21,8 @@ from warcio.recordloader import ArcWarcRecord
 
 from archiver import config
 from archiver.capture.revisit import RevisitOf
-from archiver.state_rechecks import ArchivedPage
+from archiver.indexes import REVISIT_MIME
+from archiver.state_rechecks import ArchivedPage, Check
 
 GONE_STATUSES = frozenset({404, 410})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -89,3 +90,30 @@ def conditional_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     if modified := found.get("last-modified"):
         conditional["If-Modified-Since"] = modified
     return conditional
+
+
+def unnoted_revisits(
+    lines: Iterable[tuple[str, str, dict[str, Any]]], checked: Mapping[str, str]
+) -> list[Check]:
+    """The answers a killed re-check wrote as revisit records but did not note: each URL's
+    newest revisit line (CDXJ: SURT key, timestamp, fields) dated after its noted check
+    (``checked``: URL → when), as an unchanged check at that date. The next run then
+    leaves those pages alone, as it would had their batch been committed."""
+    found: dict[str, Check] = {}
+    for _, stamp, fields in lines:
+        at = _iso(stamp)
+        if fields.get("mime") != REVISIT_MIME or at is None:
+            continue
+        url = str(fields.get("url", ""))
+        newer_than = max(checked.get(url, ""), found[url].at or "" if url in found else "")
+        if at > newer_than:
+            status = str(fields.get("status", ""))
+            found[url] = Check(url, "unchanged", int(status) if status.isdigit() else None, at=at)
+    return list(found.values())
+
+
+def _iso(stamp: str) -> str | None:
+    """A CDXJ 14-digit timestamp as the state writes times ("2026-12-07T08:50:44Z")."""
+    if len(stamp) != 14 or not stamp.isdigit():
+        return None
+    return f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]}T{stamp[8:10]}:{stamp[10:12]}:{stamp[12:]}Z"

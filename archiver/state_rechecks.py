@@ -56,6 +56,7 @@ class Check:
     outcome: str  # unchanged, withdrawn, bad (changed is noted with its new version)
     status: int | None
     detail: str | None = None
+    at: str | None = None  # when it was answered, if not now (a killed run's, read back)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +95,10 @@ class RecheckState:
         rows = self._db.execute(query, (checked_before, -1 if limit is None else limit))
         return [ArchivedPage(*row) for row in rows.fetchall()]
 
+    def checked(self) -> dict[str, str]:
+        """When each URL re-checked so far last had its answer noted."""
+        return dict(self._db.execute("SELECT url, checked_at FROM checks").fetchall())
+
     def current_version(self, url: str) -> int:
         """The newest version of an archived article: 1, 2, ...; 0 if it is not archived."""
         if self._db.execute("SELECT 1 FROM articles WHERE url = ?", (url,)).fetchone() is None:
@@ -110,8 +115,8 @@ class RecheckState:
         """``note`` inside the caller's transaction."""
         when = now()
         rows = [
-            (c.url, when, c.outcome, c.status, c.detail,
-             when if c.outcome == "withdrawn" else None, self.run_id)
+            (c.url, c.at or when, c.outcome, c.status, c.detail,
+             (c.at or when) if c.outcome == "withdrawn" else None, self.run_id)
             for c in checks
         ]  # fmt: skip
         # A page gone stays withdrawn since its first such answer; one that is back is not.

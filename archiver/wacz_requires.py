@@ -17,13 +17,11 @@ indexes a line at a time; memory grows only with the revisits of the package in 
 from __future__ import annotations
 
 import hashlib
-import json
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-REVISIT_MIME = "warc/revisit"
+from archiver.indexes import REVISIT_MIME, index_lines
+
 CHUNK = 1 << 20
 
 Key = tuple[str, str]  # (SURT key, payload digest)
@@ -37,20 +35,11 @@ class Needs:
     missing: list[str] = field(default_factory=list)  # URLs of revisits with no original
 
 
-def index_lines(index_files: Iterable[Path]) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(SURT key, JSON fields) of every line of these CDXJ files."""
-    for path in index_files:
-        with path.open(encoding="utf-8") as lines:
-            for line in lines:
-                key, _, rest = line.split(" ", 2)
-                yield key, json.loads(rest)
-
-
 def unresolved_revisits(index_files: list[Path]) -> dict[Key, str]:
     """The revisits of these files whose original is not among them: key → URL."""
     revisits: dict[Key, str] = {}
     originals: set[Key] = set()
-    for key, fields in index_lines(index_files):
+    for key, _, fields in index_lines(index_files):
         pair = (key, str(fields.get("digest", "")))
         if fields.get("mime") == REVISIT_MIME:
             revisits[pair] = str(fields.get("url", key))
@@ -69,7 +58,7 @@ def needs(part: list[Path], earlier: list[list[Path]]) -> Needs:
             break
         served = {
             pair
-            for key, fields in index_lines(earlier[number])
+            for key, _, fields in index_lines(earlier[number])
             if fields.get("mime") != REVISIT_MIME
             and (pair := (key, str(fields.get("digest", "")))) in wanted
         }

@@ -17,7 +17,7 @@ from scrapy.utils.test import get_crawler
 
 from archiver.items import ArticleRecord, WarcPointer
 from archiver.pipelines import DeduplicatePipeline
-from archiver.recheck import RecheckBounds, conditional_headers, parse_age
+from archiver.recheck import RecheckBounds, conditional_headers, parse_age, unnoted_revisits
 from archiver.schema import RecordInvalid, validate_record
 from archiver.spiders.recheck import bad_requisite_answer
 from archiver.state import CrawlState, get_state
@@ -214,3 +214,20 @@ def test_a_requisites_new_payload_is_bad_only_when_empty_or_an_html_page(
     response = Response("http://x/a.jpg", body=body, headers={"Content-Type": content_type})
     found = bad_requisite_answer(response, archived)
     assert (found is None) if why is None else (found is not None and why in found)
+
+
+def test_revisits_newer_than_their_noted_check_are_the_unnoted_answers() -> None:
+    def line(url: str, stamp: str, mime: str = "warc/revisit") -> tuple[str, str, dict[str, Any]]:
+        return "key", stamp, {"url": url, "mime": mime, "status": "304"}
+
+    lines = [
+        line("http://x/a", "20261207080000"),  # noted at 08:00:05: answered before
+        line("http://x/b", "20261207080000"),  # noted a night before: a new answer
+        line("http://x/b", "20261207080102"),  # ... and a newer one: that one counts
+        line("http://x/c", "20261207080000", mime="text/html"),  # a capture: no revisit
+        line("http://x/d", "2026120708"),  # not a timestamp
+    ]
+    checked = {"http://x/a": "2026-12-07T08:00:05Z", "http://x/b": "2026-12-06T08:00:00Z"}
+    assert unnoted_revisits(lines, checked) == [
+        Check("http://x/b", "unchanged", 304, at="2026-12-07T08:01:02Z")
+    ]

@@ -7,8 +7,9 @@ in memory in batches of ``ARCHIVE_COMMIT_ITEMS`` (or ``ARCHIVE_COMMIT_SECONDS``)
 rest are noted when the run closes. A changed page is noted with its new record version
 (``CrawlState.add_articles``), in the store pipeline's commit; a changed requisite's new
 capture replaces the old one in the state (``RecheckState.replace_requisites``) in the
-ledger's own commit. A run killed outright loses only the answers of its last batch: the
-next run asks for those again (a changed requisite among them is captured once more).
+ledger's own commit. A run killed outright leaves the answers of its last batch unnoted:
+the next run notes those it wrote as revisit records from the WARC's index (``recover``)
+and asks again for the rest (a changed requisite among them is captured once more).
 
 Listed in ``EXTENSIONS`` before the WARC capture extension, so at ``spider_closed`` it
 commits while the WARC file is still open, and before the run report, which lists what it
@@ -19,13 +20,16 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Self
 
 from scrapy import signals
 
-from archiver import config
+from archiver import config, indexes
 from archiver.capture.extension import get_writer
 from archiver.failures import FailureLedger
+from archiver.layout import OutputLayout
+from archiver.recheck import unnoted_revisits
 from archiver.state import CrawlState, get_state
 from archiver.state_rechecks import ARTICLE, REQUISITE, ArchivedPage, Check
 
@@ -37,6 +41,9 @@ logger = logging.getLogger(__name__)
 STATS_PREFIX = "archiver/recheck/"
 # A requisite's outcomes are counted apart: archiver/recheck/requisites/<outcome>.
 _STATS = {ARTICLE: STATS_PREFIX, REQUISITE: STATS_PREFIX + "requisites/"}
+# WARC files last written this long before the newest noted answer are read back too: a
+# commit notes answers after the file holding them was written (ARCHIVE_COMMIT_SECONDS).
+RECOVERY_MARGIN = 3600
 
 
 class RecheckLedger:
@@ -101,6 +108,29 @@ class RecheckLedger:
         logger.warning("Could not re-check %s: %s", url, reason)
         FailureLedger(self.crawler).recheck_failed(url, status, reason)
 
+    def recover(self) -> int:
+        """Note the answers a killed re-check wrote but did not note (its last batch), read
+        back from the CDXJ indexes of the WARC files written since the last noted answer
+        (the index extension indexed them at the start, the killed run's repaired file
+        too): unchanged pages are not asked again. Changed, gone and bad answers are (they
+        are rare). Returns how many were noted; none with ARCHIVE_CDXJ_ENABLED False."""
+        layout = OutputLayout.from_settings(self.crawler.settings)
+        checked = self.state.rechecks.checked()
+        since = _epoch(max(checked.values(), default="")) - RECOVERY_MARGIN
+        files = [
+            path
+            for warc in indexes.closed_warcs(layout.warc)
+            if warc.stat().st_mtime >= since
+            and (path := indexes.index_path(layout.indexes, warc)).is_file()
+        ]
+        found = unnoted_revisits(indexes.index_lines(files), checked)
+        if found:
+            self.state.rechecks.note(found)
+            logger.info("Noted %d answers a killed re-check left unnoted", len(found))
+        if self.crawler.stats is not None:
+            self.crawler.stats.set_value(STATS_PREFIX + "recovered", len(found))
+        return len(found)
+
     def spider_closed(self) -> None:
         self.commit()
 
@@ -131,6 +161,13 @@ class RecheckLedger:
     def _count(self, kind: str, outcome: str) -> None:
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(_STATS[kind] + outcome)
+
+
+def _epoch(when: str) -> float:
+    """Seconds since the epoch of a state time ("2026-12-07T08:50:44Z"); 0 for none."""
+    if not when:
+        return 0.0
+    return datetime.strptime(when, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp()
 
 
 def recheck_report(crawler: Crawler) -> dict[str, Any]:

@@ -89,6 +89,7 @@ class RecheckSpider(ArchiveSpider):
         return ledger
 
     async def start(self) -> AsyncIterator[Any]:
+        self.ledger.recover()  # a killed run's last, unnoted answers: not asked again
         bounds = RecheckBounds.from_settings(self.crawler.settings)
         cutoff = bounds.cutoff(datetime.now(UTC))
         rechecks = self.state.rechecks
