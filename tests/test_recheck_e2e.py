@@ -24,6 +24,7 @@ import pytest
 from archiver import exitcodes
 from archiver.capture.revisit import IDENTICAL_PAYLOAD_DIGEST, SERVER_NOT_MODIFIED
 from archiver.cli import main
+from archiver.coverage.counts import measure
 from archiver.demo import MIRROR_SETTINGS, scrapy_env
 from archiver.jsonl import iter_records
 from archiver.layout import STATE_FILENAME
@@ -197,6 +198,8 @@ def test_a_recheck_finds_k_edited_l_withdrawn_and_revisits_the_rest(tmp_path: Pa
         assert f"found changed (a later `version` in the data): {len(groups['edited'])};" in card
         withdrawn = len(groups["gone"]) + len(groups["moved"])
         assert f"their records are kept): {withdrawn}." in card
+        totals = measure(output).totals()
+        assert (totals["withdrawn"], totals["archived"]) == (withdrawn, ARTICLES)
         assert {noted[u]["outcome"] for u in groups["edited"]} == {"changed"}
 
         # A second run the same night asks for nothing: every page was checked just now.

@@ -3,14 +3,16 @@
 Sources: the JSONL records (archived: month and section from ``published`` and
 ``section``), the state database's ``discovered`` table (seen in a listing or a sitemap;
 an article seen but not archived is placed by its listing entry's date and first
-category) and its ``failures`` (article pages only). Per cell:
+category), its ``failures`` (article pages only) and its re-checks' ``checks``. Per cell:
 
 - ``seen``: linked from a category listing or a sitemap;
 - ``archived``: has a record;
 - ``failed``: not fetched (an HTTP error after retries, a network failure), no record;
 - ``no_record``: fetched (a 2xx response) but no record came of it: layout not recognised,
   body cut short, record invalid;
-- ``pending``: seen, neither archived nor failed: a run stopped before fetching it.
+- ``pending``: seen, neither archived nor failed: a run stopped before fetching it;
+- ``withdrawn``: archived, but gone from the site at its last re-check (404, 410, redirected
+  away: the state's ``checks``); its records are kept, and it counts as archived too.
 
 An article whose month or section is unknown (no date on its record or listing entry, or
 seen only in a sitemap) counts under ``unknown`` / ``(none)``.
@@ -33,7 +35,7 @@ from archiver.urls import PageKind, canonical_url, page_kind
 
 UNKNOWN_MONTH = "unknown"
 NO_SECTION = "(none)"
-MEASURES = ("seen", "archived", "failed", "no_record", "pending")
+MEASURES = ("seen", "archived", "failed", "no_record", "pending", "withdrawn")
 
 
 @dataclass
@@ -48,6 +50,7 @@ class Article:
     archived: bool = False
     failure_status: int | None = None
     failed: bool = False
+    withdrawn: bool = False  # gone from the site at its last re-check
 
 
 @dataclass
@@ -127,6 +130,10 @@ def _read_state(path: Path, articles: dict[str, Article]) -> None:
                     article.section = section or NO_SECTION
         for url, status in db.execute("SELECT url, status FROM failures"):
             _failed(articles, url, status)
+        if _has_table(db, "checks"):
+            for (url,) in db.execute("SELECT url FROM checks WHERE withdrawn_at IS NOT NULL"):
+                if url in articles:  # an article's (a requisite's check is none)
+                    articles[url].withdrawn = True
     finally:
         db.close()
 
@@ -153,6 +160,8 @@ def _count(coverage: Coverage, article: Article) -> None:
     cell["seen"] += seen
     if article.archived:
         cell["archived"] += 1
+        if article.withdrawn:
+            cell["withdrawn"] += 1
     elif article.failed:
         fetched = article.failure_status is not None and 200 <= article.failure_status < 300
         cell["no_record" if fetched else "failed"] += 1

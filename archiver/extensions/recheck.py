@@ -126,6 +126,8 @@ class RecheckLedger:
         found = unnoted_revisits(indexes.index_lines(files), checked)
         if found:
             self.state.rechecks.note(found)
+            for check in found:  # answered: a failure an earlier re-check left is over
+                self.state.clear_failure(check.url)
             logger.info("Noted %d answers a killed re-check left unnoted", len(found))
         if self.crawler.stats is not None:
             self.crawler.stats.set_value(STATS_PREFIX + "recovered", len(found))
