@@ -8,6 +8,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+# archiver crawl --recheck's bounds as flags: (flag, the setting it sets, what it bounds).
+RECHECK_BOUNDS = (
+    ("--max-pages", "ARCHIVE_RECHECK_MAX_PAGES", "archived pages asked again at most (0: all)"),
+    ("--max-requisites", "ARCHIVE_RECHECK_MAX_REQUISITES", "requisites asked again at most"),
+    ("--min-age", "ARCHIVE_RECHECK_MIN_AGE", "only what was checked longer ago (20h, 30d)"),
+)
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="archiver", description=__doc__)
@@ -25,6 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="re-check archived pages and requisites instead of discovering (ARCHIVE_RECHECK_*)",
     )
+    for flag, setting, what in RECHECK_BOUNDS:
+        crawl.add_argument(flag, default=None, metavar="N" if "max" in flag else "AGE",
+                           help=f"with --recheck: {what} (= -s {setting})")  # fmt: skip
     crawl.add_argument(
         "-s", dest="settings", action="append", default=[], metavar="NAME=VALUE",
         help="override a Scrapy or ARCHIVE_* setting (repeatable)",
@@ -135,11 +145,21 @@ def run_crawl(args: argparse.Namespace) -> int:
     from archiver.run import run_crawl as crawl
     from archiver.urls import DEFAULT_BASE_URL
 
+    bounds = [
+        (flag, f"{setting}={value}")
+        for flag, setting, _ in RECHECK_BOUNDS
+        if (value := getattr(args, flag.removeprefix("--").replace("-", "_"))) is not None
+    ]
+    if bounds and not args.recheck:
+        flags = ", ".join(flag for flag, _ in bounds)
+        print(f"archiver crawl: {flags} bound(s) a re-check: add --recheck (exit code 2)",
+              file=sys.stderr)  # fmt: skip
+        return 2
     return crawl(
         output=args.output,
         base_url=args.base_url or DEFAULT_BASE_URL,
         full_walk=args.full_walk,
-        overrides=args.settings,
+        overrides=[*args.settings, *(override for _, override in bounds)],
         recheck=args.recheck,
     )
 

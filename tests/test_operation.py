@@ -253,6 +253,18 @@ def test_bad_configuration_exits_2(tmp_path: Path) -> None:
     result = subprocess.run(command, check=False, capture_output=True, text=True, timeout=TIMEOUT)
     assert result.returncode == exitcodes.BAD_CONFIG
     assert "is not NAME=VALUE" in result.stderr
+    for bound, named in (
+        (["--recheck", "--min-age", "a fortnight"], "ARCHIVE_RECHECK_MIN_AGE"),
+        (["--recheck", "--max-requisites", "-1"], "ARCHIVE_RECHECK_MAX_REQUISITES"),
+        (["--max-pages", "10"], "add --recheck"),  # a bound without a re-check
+    ):
+        command = [*archiver_crawl("http://127.0.0.1:1", tmp_path / "output"), *bound]
+        result = subprocess.run(
+            command, check=False, capture_output=True, text=True, timeout=TIMEOUT
+        )
+        assert result.returncode == exitcodes.BAD_CONFIG, result.stderr[-2000:]
+        assert named in result.stderr
+        assert "Traceback" not in result.stderr
 
 
 def test_a_normal_run_exits_0_and_reports(tmp_path: Path) -> None:

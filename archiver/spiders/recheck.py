@@ -34,6 +34,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from scrapy import Request
+from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -76,10 +77,19 @@ class RecheckSpider(ArchiveSpider):
     each changed page.
 
     Settings: ``ARCHIVE_RECHECK_MAX_PAGES``, ``ARCHIVE_RECHECK_MAX_REQUISITES``,
-    ``ARCHIVE_RECHECK_MIN_AGE`` (read at start), ``ARCHIVE_REQUISITES_ENABLED``.
+    ``ARCHIVE_RECHECK_MIN_AGE`` (read in ``from_crawler``), ``ARCHIVE_REQUISITES_ENABLED``.
     """
 
     name = "recheck"
+    bounds: RecheckBounds
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> RecheckSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        assert isinstance(spider, RecheckSpider)
+        # Read here, not at start: a bad bound stops the run before it begins (exit 2).
+        spider.bounds = RecheckBounds.from_settings(crawler.settings)
+        return spider
 
     @property
     def ledger(self) -> RecheckLedger:
@@ -90,7 +100,7 @@ class RecheckSpider(ArchiveSpider):
 
     async def start(self) -> AsyncIterator[Any]:
         self.ledger.recover()  # a killed run's last, unnoted answers: not asked again
-        bounds = RecheckBounds.from_settings(self.crawler.settings)
+        bounds = self.bounds
         cutoff = bounds.cutoff(datetime.now(UTC))
         rechecks = self.state.rechecks
         pages = rechecks.candidates(checked_before=cutoff, limit=bounds.max_pages)
