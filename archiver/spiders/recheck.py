@@ -100,13 +100,12 @@ class RecheckSpider(ArchiveSpider):
 
     async def start(self) -> AsyncIterator[Any]:
         self.ledger.recover()  # a killed run's last, unnoted answers: not asked again
-        bounds = self.bounds
-        cutoff = bounds.cutoff(datetime.now(UTC))
+        cutoff = self.bounds.cutoff(datetime.now(UTC))
         rechecks = self.state.rechecks
-        pages = rechecks.candidates(checked_before=cutoff, limit=bounds.max_pages)
+        pages = rechecks.candidates(checked_before=cutoff, limit=self.bounds.max_pages)
         requisites: list[ArchivedPage] = []
         if self.requisites is not None and self.requisites.enabled:
-            limit = bounds.max_requisites
+            limit = self.bounds.max_requisites
             requisites = rechecks.requisite_candidates(checked_before=cutoff, limit=limit)
         logger.info(
             "Re-checking %d archived pages and %d requisites last checked before %s",
