@@ -92,24 +92,26 @@ def conditional_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     return conditional
 
 
-def unnoted_revisits(
-    lines: Iterable[tuple[str, str, dict[str, Any]]], checked: Mapping[str, str]
-) -> list[Check]:
-    """The answers a killed re-check wrote as revisit records but did not note: each URL's
-    newest revisit line (CDXJ: SURT key, timestamp, fields) dated after its noted check
-    (``checked``: URL → when), as an unchanged check at that date. The next run then
-    leaves those pages alone, as it would had their batch been committed."""
+def newest_revisits(lines: Iterable[tuple[str, str, dict[str, Any]]]) -> dict[str, Check]:
+    """Each URL's newest revisit line (CDXJ: SURT key, timestamp, fields), as the unchanged
+    check it answered, dated."""
     found: dict[str, Check] = {}
     for _, stamp, fields in lines:
         at = _iso(stamp)
         if fields.get("mime") != REVISIT_MIME or at is None:
             continue
         url = str(fields.get("url", ""))
-        newer_than = max(checked.get(url, ""), found[url].at or "" if url in found else "")
-        if at > newer_than:
+        if url not in found or at > (found[url].at or ""):
             status = str(fields.get("status", ""))
             found[url] = Check(url, "unchanged", int(status) if status.isdigit() else None, at=at)
-    return list(found.values())
+    return found
+
+
+def unnoted(found: Mapping[str, Check], checked: Mapping[str, str]) -> list[Check]:
+    """The answers a killed re-check wrote as revisit records but did not note: those dated
+    after their URL's noted check (``checked``: URL → when). The next run then leaves
+    those pages alone, as it would had their batch been committed."""
+    return [check for url, check in found.items() if (check.at or "") > checked.get(url, "")]
 
 
 def _iso(stamp: str) -> str | None:

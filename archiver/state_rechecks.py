@@ -95,9 +95,20 @@ class RecheckState:
         rows = self._db.execute(query, (checked_before, -1 if limit is None else limit))
         return [ArchivedPage(*row) for row in rows.fetchall()]
 
-    def checked(self) -> dict[str, str]:
-        """When each URL re-checked so far last had its answer noted."""
-        return dict(self._db.execute("SELECT url, checked_at FROM checks").fetchall())
+    def checked(self, urls: Iterable[str]) -> dict[str, str]:
+        """When each of these URLs last had a re-check's answer noted (if ever)."""
+        found: dict[str, str] = {}
+        pending = list(urls)
+        for start in range(0, len(pending), 500):  # within any SQLite build's parameter bound
+            chunk = pending[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT url, checked_at FROM checks WHERE url IN ({marks})"
+            found.update(self._db.execute(query, chunk).fetchall())
+        return found
+
+    def last_noted(self) -> str:
+        """When the newest answer was noted ("" for none yet)."""
+        return str(self._db.execute("SELECT max(checked_at) FROM checks").fetchone()[0] or "")
 
     def current_version(self, url: str) -> int:
         """The newest version of an archived article: 1, 2, ...; 0 if it is not archived."""

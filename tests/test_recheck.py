@@ -17,7 +17,7 @@ from scrapy.utils.test import get_crawler
 
 from archiver.items import ArticleRecord, WarcPointer
 from archiver.pipelines import DeduplicatePipeline
-from archiver.recheck import RecheckBounds, conditional_headers, parse_age, unnoted_revisits
+from archiver.recheck import RecheckBounds, conditional_headers, newest_revisits, parse_age, unnoted
 from archiver.schema import RecordInvalid, validate_record
 from archiver.spiders.recheck import bad_requisite_answer
 from archiver.state import CrawlState, get_state
@@ -228,6 +228,6 @@ def test_revisits_newer_than_their_noted_check_are_the_unnoted_answers() -> None
         line("http://x/d", "2026120708"),  # not a timestamp
     ]
     checked = {"http://x/a": "2026-12-07T08:00:05Z", "http://x/b": "2026-12-06T08:00:00Z"}
-    assert unnoted_revisits(lines, checked) == [
+    assert unnoted(newest_revisits(lines), checked) == [
         Check("http://x/b", "unchanged", 304, at="2026-12-07T08:01:02Z")
     ]

@@ -29,7 +29,7 @@ from archiver import config, indexes
 from archiver.capture.extension import get_writer
 from archiver.failures import FailureLedger
 from archiver.layout import OutputLayout
-from archiver.recheck import unnoted_revisits
+from archiver.recheck import newest_revisits, unnoted
 from archiver.state import CrawlState, get_state
 from archiver.state_rechecks import ARTICLE, REQUISITE, ArchivedPage, Check
 
@@ -115,15 +115,16 @@ class RecheckLedger:
         too): unchanged pages are not asked again. Changed, gone and bad answers are (they
         are rare). Returns how many were noted; none with ARCHIVE_CDXJ_ENABLED False."""
         layout = OutputLayout.from_settings(self.crawler.settings)
-        checked = self.state.rechecks.checked()
-        since = _epoch(max(checked.values(), default="")) - RECOVERY_MARGIN
+        rechecks = self.state.rechecks
+        since = _epoch(rechecks.last_noted()) - RECOVERY_MARGIN
         files = [
             path
             for warc in indexes.closed_warcs(layout.warc)
             if warc.stat().st_mtime >= since
             and (path := indexes.index_path(layout.indexes, warc)).is_file()
         ]
-        found = unnoted_revisits(indexes.index_lines(files), checked)
+        revisits = newest_revisits(indexes.index_lines(files))
+        found = unnoted(revisits, rechecks.checked(revisits))
         if found:
             self.state.rechecks.note(found)
             for check in found:  # answered: a failure an earlier re-check left is over
