@@ -214,6 +214,8 @@ def run_wacz(output: Path, target: Path | None, max_size: int | None) -> int:
     for path in report.packages:
         print(f"wrote {path} ({path.stat().st_size:,} bytes)")
     print(f"{report.warcs} WARC files, {report.pages} pages, {report.extra_pages} extra pages")
+    if report.collection is not None:
+        print(f"wrote {report.collection}: open it in ReplayWeb.page to replay them as one")
     for name, required in report.requires.items():
         print(f"{name} requires {', '.join(required)} (its revisits' originals): load them too")
     if report.missing_originals:

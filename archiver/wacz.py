@@ -13,7 +13,8 @@ first (``archiver.capture.recovery``), and any that cannot be (a running crawl's
 out and named. With ``max_size`` the WARCs are shared out among several packages, whole
 files each (a file larger than ``max_size`` gets a package of its own); a package whose
 re-check revisits refer to originals in an earlier one names it in ``relation.requires``
-(``archiver.wacz_requires``).
+(``archiver.wacz_requires``), and ``NAME.json`` beside them lists them all: the multi-WACZ
+collection ReplayWeb.page opens as one archive.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from typing import IO, Any
 
 from archiver import __version__, indexes, pages, wacz_requires
 from archiver.capture.recovery import repair_directory
-from archiver.files import published
+from archiver.files import published, write_json_atomically
 from archiver.layout import OutputLayout
 
 logger = logging.getLogger(__name__)
@@ -79,6 +80,7 @@ class WaczReport:
     left_out: list[Path] = field(default_factory=list)  # .open WARCs not packaged
     requires: dict[str, list[str]] = field(default_factory=dict)  # package → packages needed
     missing_originals: list[str] = field(default_factory=list)  # revisits' URLs, no original
+    collection: Path | None = None  # split: the JSON that opens all the packages together
 
 
 def write_wacz(
@@ -102,21 +104,29 @@ def write_wacz(
     report = WaczReport(left_out=index_report.open_files, warcs=len(warcs))
     parts = plan_parts(warcs, max_size)
     part_indexes = [[indexes.index_path(layout.indexes, warc) for warc in part] for part in parts]
+    digests: list[str] = []  # of the packages written, when split (read back once each)
     for number, part in enumerate(parts):
         path = target if len(parts) == 1 else _numbered(target, number + 1)
-        relation = _requirements(part_indexes[number], part_indexes[:number], path, report)
+        relation = _requirements(part_indexes[number], part_indexes[:number], path, report, digests)
         _write_package(layout, part, path, title, report, relation=relation)
         report.packages.append(path)
+        if len(parts) > 1:
+            digests.append(wacz_requires.sha256(path))
+    if len(parts) > 1:
+        collection = wacz_requires.collection(report.packages, digests, title)
+        report.collection = write_json_atomically(target.with_suffix(".json"), collection)
     return report
 
 
 def _requirements(
-    part: list[Path], earlier: list[list[Path]], path: Path, report: WaczReport
+    part: list[Path], earlier: list[list[Path]], path: Path, report: WaczReport, digests: list[str]
 ) -> list[dict[str, str]]:
     """``relation.requires`` of one package: the earlier packages holding originals of its
     revisits. Revisits with no original anywhere are logged and reported."""
     needs = wacz_requires.needs(part, earlier)
-    relation = [wacz_requires.requirement(report.packages[n]) for n in sorted(needs.packages)]
+    relation = [
+        {"filename": report.packages[n].name, "hash": digests[n]} for n in sorted(needs.packages)
+    ]
     if relation:
         report.requires[path.name] = [entry["filename"] for entry in relation]
     if needs.missing:

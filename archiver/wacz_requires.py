@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from archiver.indexes import REVISIT_MIME, index_lines
 
@@ -70,10 +71,22 @@ def needs(part: list[Path], earlier: list[list[Path]]) -> Needs:
     return found
 
 
-def requirement(package: Path) -> dict[str, str]:
-    """One ``relation.requires`` entry: the package's file name and sha256."""
+def sha256(package: Path) -> str:
+    """A package's ``sha256:HEX``, as ``relation.requires`` and the collection name it."""
     digest = hashlib.sha256()
     with package.open("rb") as source:
         while chunk := source.read(CHUNK):
             digest.update(chunk)
-    return {"filename": package.name, "hash": f"sha256:{digest.hexdigest()}"}
+    return f"sha256:{digest.hexdigest()}"
+
+
+def collection(packages: list[Path], digests: list[str], title: str) -> dict[str, Any]:
+    """The multi-WACZ collection of split packages: ReplayWeb.page opens the JSON file as one
+    archive, so a revisit in one package replays with its original from another. Each
+    package by file name, its path relative to the JSON, sha256 and size."""
+    resources = [
+        {"name": package.name, "path": package.name, "hash": digest,
+         "size": package.stat().st_size}
+        for package, digest in zip(packages, digests, strict=True)
+    ]  # fmt: skip
+    return {"profile": "multi-wacz-package", "title": title, "resources": resources}

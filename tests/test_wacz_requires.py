@@ -66,6 +66,7 @@ def test_one_package_holds_the_originals_and_requires_nothing(tmp_path: Path) ->
     report = write_wacz(tmp_path)
     assert "relation" not in datapackage(report.packages[0])
     assert report.requires == {}
+    assert report.collection is None, "one package needs no collection"
     assert report.missing_originals == []
 
 
@@ -82,6 +83,14 @@ def test_a_split_package_requires_the_one_holding_its_revisits_originals(
     relation = datapackage(revisits)["relation"]
     assert relation == {"requires": [{"filename": originals.name, "hash": expected}]}
     assert report.requires == {revisits.name: [originals.name]}
+    assert report.collection == tmp_path / "out.json"
+    collection = json.loads(report.collection.read_text(encoding="utf-8"))
+    assert collection["profile"] == "multi-wacz-package"
+    assert [(r["name"], r["path"]) for r in collection["resources"]] == [
+        (p.name, p.name) for p in report.packages
+    ]
+    assert collection["resources"][0]["hash"] == expected
+    assert collection["resources"][1]["size"] == revisits.stat().st_size
     for package in report.packages:
         code, log = wacz_validate(package)
         assert code == 0, log
