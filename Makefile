@@ -65,6 +65,7 @@ bench: setup
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	$(BIN)/python -m bench $(BENCH_ARGS)
 	$(BIN)/python -m bench.quality
+	$(BIN)/python -m bench.recheck --articles 5000 --pad-kb 32 --photo-bpp 0.2
 
 clean:
 	rm -rf $(VENV) $(PYWB_VENV) $(WACZ_VENV) $(REPLAY_NODE) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -174,8 +174,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="archiver-bench-recheck-") as tmp:
         result = measure(args.articles, Path(tmp), args.pad_kb, args.photo_bpp, args.html_only)
     print(json.dumps(result, indent=2))
-    unchanged = result["recheck_counts"].get("unchanged", 0)
-    return 0 if result["ratio"] <= TARGET and unchanged == args.articles else 1
+    pages, requisites = result["recheck_counts"], result["recheck_counts"]["requisites"]
+    pages_unchanged = pages.get("unchanged", 0) == args.articles
+    requisites_unchanged = requisites.get("unchanged", 0) == requisites.get("selected", 0)
+    return 0 if result["ratio"] <= TARGET and pages_unchanged and requisites_unchanged else 1
 
 
 if __name__ == "__main__":
