@@ -110,7 +110,7 @@ def body(
     rechecks = (
         f"Re-checked on the live site since: {checks['rechecked']}; found changed (a later "
         f"`version` in the data): {checks['changed']}; withdrawn from the site (404, 410 or "
-        f"redirected away at their last check; their records are kept): {checks['withdrawn']}."
+        f"redirected away at their last check; their records are kept): {totals['withdrawn']}."
     )
     lines = [
         "# ASHARQ AL-AWSAT English Archive 2005-2017: archived articles",

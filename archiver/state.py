@@ -256,10 +256,9 @@ class StateReader:
             return None
 
     def recheck_counts(self) -> dict[str, int]:
-        """Archived articles re-checked at least once, found changed (a later version) and
-        withdrawn from the site (gone at their last check); zeros for a state from before
-        re-checks."""
-        counts = {"rechecked": 0, "changed": 0, "withdrawn": 0}
+        """Archived articles re-checked at least once and found changed (a later version);
+        zeros for a state from before re-checks. (Withdrawn ones: ``archiver.coverage``.)"""
+        counts = {"rechecked": 0, "changed": 0}
         if self._db is None:
             return counts
         try:

@@ -102,12 +102,10 @@ REQUISITE_CAPTURE = (
     " FROM requisites WHERE url = ? AND status != 0"
 )
 POINTER_FIELDS = ("filename", "offset", "length", "record_id", "payload_digest")
-# Articles re-checked, changed (a version 2 or later) and withdrawn (the dataset card's).
+# Articles re-checked and found changed (a version 2 or later): the dataset card's.
 RECHECK_COUNTS = (
     "SELECT (SELECT count(*) FROM checks c JOIN articles a ON a.url = c.url),"
-    " (SELECT count(DISTINCT v.url) FROM versions v JOIN articles a ON a.url = v.url),"
-    " (SELECT count(*) FROM checks c JOIN articles a ON a.url = c.url"
-    " WHERE c.withdrawn_at IS NOT NULL)"
+    " (SELECT count(DISTINCT v.url) FROM versions v JOIN articles a ON a.url = v.url)"
 )
 
 
