@@ -55,6 +55,7 @@ def write_report(output: Path) -> dict[str, Any]:
 def markdown(data: dict[str, Any], plot_name: str) -> str:
     """The report as a Markdown page."""
     totals, discovery = data["totals"], data["discovery"]
+    names = [name.replace("_", " ") for name in MEASURES]  # the per-cell table's columns
     lines = [
         "# Coverage",
         "",
@@ -69,10 +70,10 @@ def markdown(data: dict[str, Any], plot_name: str) -> str:
         f"Months: {data['months']['first']} to {data['months']['last']}.",
         "Gaps (no article at all): " + (", ".join(data["gaps"]) or "none"),
         "",
-        "## By month and section (seen / archived / failed / no record / pending)",
+        "## By month and section (" + " / ".join(names) + ")",
         "",
-        "| month | section | seen | archived | failed | no record | pending |",
-        "|---|---|---|---|---|---|---|",
+        "| month | section | " + " | ".join(names) + " |",
+        "|---|---|" + "---|" * len(names),
     ]
     for cell in data["cells"]:
         values = " | ".join(str(cell[name]) for name in MEASURES)
